@@ -11,8 +11,8 @@ from sheets_sync.domain.celltext import INVISIBLE
 from sheets_sync.domain.shown import shown_float
 from sheets_sync.domain.values import (
     CellValueError,
-    _check_error,
-    _describe,
+    check_error,
+    describe,
     is_empty,
     is_percent_text,
     parse_number,
@@ -46,14 +46,14 @@ def parse_confidence(value: CellValue) -> float | None:
     formula's ``=3*3.7-1.1`` (10.000000000000002) reads 10, as 9.999999999999998 does; a
     fraction below 1 (0.9999999999999999) reads as it is, never as a whole 1.
     """
-    _check_error(value)
+    check_error(value)
     if is_empty(value):
         return None
     if isinstance(value, dt.date):  # and datetime
         # Excel (US) and Google turn a typed 7/10 into July 10: say so, not "expected a
         # number"
         raise CellValueError(
-            f"{_CONFIDENCE_FORMS}, got a date ({_describe(value)}); "
+            f"{_CONFIDENCE_FORMS}, got a date ({describe(value)}); "
             "a spreadsheet turns a typed 7/10 into a date: type 7 or 70%"
         )
     if isinstance(value, str):
@@ -67,9 +67,9 @@ def parse_confidence(value: CellValue) -> float | None:
             try:
                 part, whole = Fraction(fraction[1]), Fraction(fraction[2])
             except ValueError:  # past Python's 4,300 digits of an int read from text
-                raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}") from None
+                raise CellValueError(f"{_CONFIDENCE_FORMS}, got {describe(value)}") from None
             if not 0 <= part <= whole or whole == 0:
-                raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
+                raise CellValueError(f"{_CONFIDENCE_FORMS}, got {describe(value)}")
             return float(part / whole)
         if is_percent_text(value):  # "100％", "100%\u200b" too: "100％" read 0.1
             number = parse_number(value)
@@ -82,7 +82,7 @@ def parse_confidence(value: CellValue) -> float | None:
     except CellValueError as error:
         if not str(error).startswith("expected a number"):
             raise  # "0,7": the number's own, more precise message
-        raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}") from None
+        raise CellValueError(f"{_CONFIDENCE_FORMS}, got {describe(value)}") from None
     if number is None:  # "\u200b", "n/a\u200b": an empty word with invisible characters
         return None
     # as the cell shows it: a formula's float noise, 10.000000000000002 (shown 10), read
@@ -97,9 +97,9 @@ def parse_confidence(value: CellValue) -> float | None:
         return number
     if 10 < number < 11:  # a 0-10 value over its top, not 10.5 % (0.105, until 2026-12-07)
         raise CellValueError(
-            f"{_CONFIDENCE_FORMS}, got {_describe(value)}: over 10, the top of the 0-10 "
+            f"{_CONFIDENCE_FORMS}, got {describe(value)}: over 10, the top of the 0-10 "
             f"scale (for {show_number(number)} %, type {show_number(number)}%)"
         )
     if 10 < number <= 100:  # as typed, rounded once: 33.3 / 100 is 0.33299999999999996
         return float(f"{number!r}e-2")
-    raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
+    raise CellValueError(f"{_CONFIDENCE_FORMS}, got {describe(value)}")

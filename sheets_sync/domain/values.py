@@ -47,6 +47,8 @@ __all__ = [
     "NOT_DONE_WORDS",
     "QUOTED_CHARS",
     "CellValueError",
+    "check_error",
+    "describe",
     "fit_cell",
     "is_empty",
     "is_percent_text",
@@ -100,7 +102,9 @@ class CellValueError(ValueError):
 QUOTED_CHARS = 60
 
 
-def _describe(value: CellValue) -> str:
+def describe(value: CellValue) -> str:
+    """A cell's value as a message quotes it: text in quotes (a long one cut, with its
+    length), a date as ISO, a number as Excel shows it, a checkbox TRUE or FALSE."""
     if isinstance(value, str):
         if len(value) > QUOTED_CHARS:  # a message quotes a cell, it does not repeat it
             return f'"{printable(value[:QUOTED_CHARS])}..." ({len(value):,} characters)'
@@ -127,7 +131,8 @@ def is_empty(value: CellValue) -> bool:
     return isinstance(value, str) and value.strip().lower() in EMPTY_WORDS
 
 
-def _check_error(value: CellValue) -> None:
+def check_error(value: CellValue) -> None:
+    """A cell that shows an error value (``#REF!``) is a ``CellValueError`` saying why."""
     if isinstance(value, CellError):
         raise CellValueError(error_message(value))
 
@@ -136,11 +141,11 @@ def parse_number(value: CellValue) -> float | None:
     """Numbers, "45%", "1,234.5", "$1,200", "(300)"; empty words give None."""
     if value is None or (type(value) is float and math.isfinite(value)):
         return value  # hot: a blank or a number, as the checks below read them
-    _check_error(value)
+    check_error(value)
     if is_empty(value):
         return None
     if isinstance(value, bool):
-        raise CellValueError(f"expected a number, got {_describe(value)}")
+        raise CellValueError(f"expected a number, got {describe(value)}")
     if isinstance(value, int | float):
         return _finite(value, value)
     if not isinstance(value, str):
@@ -148,7 +153,7 @@ def parse_number(value: CellValue) -> float | None:
         # cell likewise): 120 in a date-formatted cell reads 1900-04-29. Say so.
         kind = _TIME_KINDS.get(type(value), "date")
         raise CellValueError(
-            f"expected a number, got a {kind} ({_describe(value)}); "
+            f"expected a number, got a {kind} ({describe(value)}); "
             f"the cell is formatted as a {kind}: if you meant a number, format it as one"
         )
     return _parse_number_text(value)
@@ -160,7 +165,7 @@ def parse_current(value: CellValue) -> float | None:
     current is: "expected a number" alone left the team lead at the checkbox."""
     if isinstance(value, bool):
         raise CellValueError(
-            f"expected a number, got {_describe(value)}; a checkbox says done or not, as a "
+            f"expected a number, got {describe(value)}; a checkbox says done or not, as a "
             "milestone key result does: set its KR type to milestone"
         )
     return parse_number(value)
@@ -178,7 +183,7 @@ def _finite(number: float, typed: CellValue) -> float:
     except OverflowError:  # an int past a float's range
         result = math.inf
     if not math.isfinite(result):
-        raise CellValueError(f"expected a finite number, got {_describe(typed)}")
+        raise CellValueError(f"expected a finite number, got {describe(typed)}")
     return result
 
 
@@ -203,7 +208,7 @@ def _parse_number_text(raw: str) -> float | None:
         text = text[1:].strip()
     for digits in _SPACED_DIGITS.findall(text):
         if " " in digits and not _SPACE_GROUPS.fullmatch(digits):
-            raise CellValueError(f"expected a number, got {_describe(raw)}")
+            raise CellValueError(f"expected a number, got {describe(raw)}")
     text = text.replace(" ", "")
     negative = False
     if text.startswith("(") and text.endswith(")"):
@@ -221,17 +226,17 @@ def _parse_number_text(raw: str) -> float | None:
     if percent:
         text = text[:-1]
     if _SUFFIX.match(text):
-        raise CellValueError(f"{_describe(raw)} uses a k/M/bn suffix; type the full number instead")
+        raise CellValueError(f"{describe(raw)} uses a k/M/bn suffix; type the full number instead")
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     elif _DOT_THOUSANDS.match(text):
         raise CellValueError(_dot_thousands(raw, text))
     elif "," in text and _COMMA_DIGITS.match(text):
-        raise CellValueError(f"{_describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
+        raise CellValueError(f"{describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
     if not _PLAIN.match(text):
         if plain.lower() in EMPTY_WORDS:  # "\u200b" alone, "n/a\u200b": invisible characters
             return None  # pasted with an empty word (each was "expected a number", unseen)
-        raise CellValueError(f"expected a number, got {_describe(raw)}")
+        raise CellValueError(f"expected a number, got {describe(raw)}")
     # a percentage is its decimal value rounded once ("4.4%" is 0.044): 4.4 / 100 rounds
     # twice and gave 0.044000000000000004, which exports and messages showed
     number = _finite(float(text + "e-2" if percent else text), raw)
@@ -243,9 +248,9 @@ def _dot_thousands(raw: str, text: str) -> str:
     of the world 1.234, and reading the wrong one is off by a factor of 1,000."""
     if text.count(".") > 1:
         plain = text.replace(".", "")
-        return f"{_describe(raw)} uses dots as thousands separators; type it like {plain}"
+        return f"{describe(raw)} uses dots as thousands separators; type it like {plain}"
     return (
-        f"{_describe(raw)} is ambiguous (thousands dot or decimal point?); "
+        f"{describe(raw)} is ambiguous (thousands dot or decimal point?); "
         "type it as a number in a cell not formatted as text"
     )
 
@@ -260,7 +265,7 @@ def parse_date(
     (03/04/2026) is refused, as a guess would be a silent wrong date, unless ``day_first``
     gives the order, as the column's other dates show it (``date_order.column_evidence``;
     its ``Mixed`` reads none of those, and names a cell of each order)."""
-    _check_error(value)
+    check_error(value)
     if is_empty(value) or (isinstance(value, str) and is_empty(value.translate(INVISIBLE))):
         return None  # "\u200b" alone, "n/a\u200b": zero-width characters pasted with it
     return not_before_first_date(_parse_date(value, epoch, day_first))
@@ -299,7 +304,7 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise CellValueError(f"expected a date, got {_describe(value)}")
+        raise CellValueError(f"expected a date, got {describe(value)}")
     if isinstance(value, int | float):
         # One rule in every system: a day number below 61 is no date anyone meant. Excel's
         # 1900 system counts a 29 Feb 1900 that never was (serial 60), so its serials below
@@ -307,7 +312,7 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
         # any epoch (an .ods null date) land a number before 1 March 1900.
         low = max(FIRST_DAY_NUMBER, (FIRST_DATE - epoch).days)
         if not low <= value < (dt.date(9999, 12, 31) - epoch).days + 1:
-            raise CellValueError(f"expected a date, got the number {_describe(value)}")
+            raise CellValueError(f"expected a date, got the number {describe(value)}")
         return epoch + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = value.translate(INVISIBLE).strip()
@@ -323,8 +328,8 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
         read = loose_hint(text, day_first) if read is None else read
         if isinstance(read, dt.date):
             return read
-        raise CellValueError(f"expected a date like 2026-12-31, got {_describe(value)}{read or ''}")
-    raise CellValueError(f"expected a date, got {_describe(value)}")
+        raise CellValueError(f"expected a date like 2026-12-31, got {describe(value)}{read or ''}")
+    raise CellValueError(f"expected a date, got {describe(value)}")
 
 
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -339,7 +344,7 @@ def parse_text(value: CellValue) -> str | None:
         if not text.isascii():  # an ASCII text holds no surrogate: not searched for one
             text = without_lone_surrogates(text)
         return fit_cell(text) or None
-    _check_error(value)
+    check_error(value)
     if value is None:
         return None
     if isinstance(value, bool):
@@ -353,7 +358,7 @@ def parse_text(value: CellValue) -> str | None:
 
 def parse_done(value: CellValue) -> float | None:
     """A milestone's current: done (1.0), not done (0.0), or no data (None)."""
-    _check_error(value)
+    check_error(value)
     if isinstance(value, str):  # zero-width characters pasted with it: "\u200b" is blank
         value = value.translate(INVISIBLE)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -364,7 +369,7 @@ def parse_done(value: CellValue) -> float | None:
         if value in (0, 1):
             return float(value)
         raise CellValueError(
-            f"a milestone is done (1, yes, x) or not (0, no), got {_describe(value)}"
+            f"a milestone is done (1, yes, x) or not (0, no), got {describe(value)}"
         )
     text = str(value).strip().lower()
     if text in EMPTY_WORDS:
@@ -372,7 +377,7 @@ def parse_done(value: CellValue) -> float | None:
     done = done_or_not(text)
     if done is None:
         raise CellValueError(
-            f"a milestone is done (yes, done, x) or not (no), got {_describe(value)}"
+            f"a milestone is done (yes, done, x) or not (no), got {describe(value)}"
         )
     return done
 
@@ -390,7 +395,7 @@ def parse_choice(
     """One of an enum's values, forgiving case, spaces, dashes, a trailing "." and known
     synonyms; ``refused``: keys that mean two things or none of the choices, each with the
     error's words after the value (why, and what to type)."""
-    _check_error(value)
+    check_error(value)
     if is_empty(value):
         return default
     key = _choice_key(str(value))
@@ -400,9 +405,9 @@ def parse_choice(
     if aliases and key in aliases:
         return aliases[key]
     if refused and key in refused:
-        raise CellValueError(f"{_describe(value)} {refused[key]}")
+        raise CellValueError(f"{describe(value)} {refused[key]}")
     allowed = ", ".join(m.value for m in enum)
-    raise CellValueError(f"{_describe(value)} is not one of: {allowed}")
+    raise CellValueError(f"{describe(value)} is not one of: {allowed}")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -102,3 +102,21 @@ def test_the_check_sees_every_spelling_of_an_impure_import() -> None:
     )
     found = [name for _, name in imports(tree, "sheets_sync.domain.probe") if not _allowed(name)]
     assert found == ["sheets_sync.sync", "sheets_sync.workspace", "sheets_sync.backends.excel"]
+
+
+@pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_domain_imports_no_private_name(path: Path) -> None:
+    """A name another module keeps private (``_describe``) is not the importer's to use:
+    what two modules share is public where both find it (``values.describe``,
+    ``values.check_error``, which ``confidence`` imported as private names until
+    2026-12-07)."""
+    where = path.relative_to(PACKAGE).as_posix()
+    private = [
+        f"{where}:{node.lineno}: from {node.module} import {alias.name}"
+        for node in ast.walk(parsed(path))
+        if isinstance(node, ast.ImportFrom)
+        and (node.level or (node.module or "").startswith("sheets_sync"))
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+    assert not private
