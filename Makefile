@@ -68,4 +68,4 @@ $(AIRFLOW_VENV)/.installed:
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(AIRFLOW_VENV) .venv3.[0-9] .venv3.[0-9][0-9] build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(AIRFLOW_VENV) .venv3.[0-9] .venv3.[0-9][0-9] build sheets_sync.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
