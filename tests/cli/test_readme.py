@@ -262,6 +262,10 @@ def test_make_clean_removes_what_the_targets_and_tools_make() -> None:
     told = README.split("`make clean`", 1)[1].split("`make bench`", 1)[0]
     for name in (".venv3.12", ".venv3.13", ".hypothesis"):
         assert f"`{name}`" in told
+    # what it left names them (until a review on 2026-12-07 it said `those three`)
+    left = " ".join(told.split()).split("until 2026-12-07 it left", 1)[1].split(")", 1)[0]
+    for name in ("`make test-pythons` venvs", "`.hypothesis`", "`sheets_sync.egg-info`"):
+        assert name in left
 
 
 def test_the_dev_profile_says_make_clean_drops_its_examples() -> None:
