@@ -36,11 +36,13 @@ _END64 = struct.Struct("<4sQ2H2L4Q")
 _LOCATOR64 = struct.Struct("<4sLQL")
 _EXTRA64 = struct.Struct("<2H2Q")  # id 1, size 16, uncompressed size, compressed size
 _MARK = 0xFFFFFFFF  # a field whose value is in the zip64 record
-_LIMIT = _MARK  # from this size or offset on a field needs zip64
+#: From this size or offset on a field needs zip64 (``rezip`` then goes through ``zipfile``).
+LIMIT = _MARK
 _UTF8 = 0x800
 ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
 #: What a copy (and ``rezip``) writes version needed 20 and no flag but UTF-8 for: bzip2
-#: or LZMA need a higher version and their own flag bits, so they are refused.
+#: or LZMA need a higher version and their own flag bits, so they are refused (and a
+#: workbook's member in any other method by ``safety.refuse_unsafe_member``).
 METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
@@ -69,7 +71,7 @@ class ZipWriter:
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
             raise WorkbookError(f"zip member {info.filename} cannot be read: truncated")
-        zip64 = max(info.file_size, info.compress_size) >= _LIMIT
+        zip64 = max(info.file_size, info.compress_size) >= LIMIT
         at = self._local(
             info, name, flags, info.compress_type, info.CRC, len(raw), info.file_size, zip64
         )
@@ -89,12 +91,12 @@ class ZipWriter:
         directory = b"".join(self._central)
         out.write(directory)
         count, size = len(self._central), len(directory)
-        if count >= 0xFFFF or start >= _LIMIT or size >= _LIMIT:
+        if count >= 0xFFFF or start >= LIMIT or size >= LIMIT:
             at = out.tell()
             out.write(_END64.pack(b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, start))
             out.write(_LOCATOR64.pack(b"PK\x06\x07", 0, at, 1))
             count = min(count, 0xFFFF)
-            size, start = (_MARK if v >= _LIMIT else v for v in (size, start))
+            size, start = (_MARK if v >= LIMIT else v for v in (size, start))
         out.write(END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
 
     def _local(
@@ -133,7 +135,7 @@ class ZipWriter:
     ) -> None:
         """The central directory's record of a member (zip64 fields only where they must)."""
         date, time = dos_date_time(info.date_time)
-        big = [v for v in (size, csize, offset) if v >= _LIMIT]
+        big = [v for v in (size, csize, offset) if v >= LIMIT]
         extra = struct.pack(f"<2H{len(big)}Q", 1, 8 * len(big), *big) if big else b""
         version = 45 if zip64 or big else 20
         entry = CENTRAL.pack(
@@ -145,15 +147,15 @@ class ZipWriter:
             time,
             date,
             crc,
-            _MARK if csize >= _LIMIT else csize,
-            _MARK if size >= _LIMIT else size,
+            _MARK if csize >= LIMIT else csize,
+            _MARK if size >= LIMIT else size,
             len(name),
             len(extra),
             len(info.comment),
             0,
             info.internal_attr,
             info.external_attr,
-            _MARK if offset >= _LIMIT else offset,
+            _MARK if offset >= LIMIT else offset,
         )
         self._central.append(entry + name + extra + info.comment)
 

@@ -104,9 +104,9 @@ def _rewritten(src: bytes, body: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("limit", [zipwrite._LIMIT, 100], ids=["plain", "zip64"])
+@pytest.mark.parametrize("limit", [zipwrite.LIMIT, 100], ids=["plain", "zip64"])
 def test_written_zip_reads_back(monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
-    monkeypatch.setattr(zipwrite, "_LIMIT", limit)  # 100: as if past 4 GiB (zip64 records)
+    monkeypatch.setattr(zipwrite, "LIMIT", limit)  # 100: as if past 4 GiB (zip64 records)
     src = _source()
     body = [b"<row>%d</row>" % i for i in range(5000)]
     out = _rewritten(src, body)
@@ -179,11 +179,11 @@ def _disagreements(data: bytes) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("limit", [zipwrite._LIMIT, 100], ids=["plain", "zip64"])
+@pytest.mark.parametrize("limit", [zipwrite.LIMIT, 100], ids=["plain", "zip64"])
 def test_every_local_header_agrees_with_its_central_record(
     monkeypatch: pytest.MonkeyPatch, limit: int
 ) -> None:
-    monkeypatch.setattr(zipwrite, "_LIMIT", limit)
+    monkeypatch.setattr(zipwrite, "LIMIT", limit)
     out = _rewritten(_source(), [b"<row>%d</row>" % i for i in range(5000)])
     assert _disagreements(out) == []
     with zipfile.ZipFile(io.BytesIO(out)) as zf:

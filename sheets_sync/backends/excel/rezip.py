@@ -28,14 +28,13 @@ from sheets_sync.zipwrite import (
     CENTRAL,
     ENCRYPTED,
     END,
+    LIMIT,
     LOCAL,
     METHODS,
     dos_date_time,
     name_as_written,
     zip_name,
 )
-
-_LIMIT = 0xFFFFFFFF  # past this a field needs zip64 (not written here: zipfile then)
 
 
 def rezip(
@@ -82,7 +81,7 @@ def rezip(
         central.append(entry + name + info.comment)
     start = out.tell()
     directory = b"".join(central)
-    if start + len(directory) > _LIMIT:
+    if start + len(directory) > LIMIT:
         return _with_zipfile(kept, changed, comment, read)
     out.write(directory)
     n = len(central)
@@ -94,16 +93,16 @@ def rezip(
 def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
     """Fits the records written here: no zip64, no encryption, replaced members stored
     or deflated (defensive: the package check refused other methods before)."""
-    if len(infos) >= 0xFFFF or size > _LIMIT:
+    if len(infos) >= 0xFFFF or size > LIMIT:
         return False
     for info in infos:
         if info.flag_bits & ENCRYPTED:
             return False  # zipfile refuses to read it, as a write-back must
-        if max(info.file_size, info.compress_size, info.header_offset) >= _LIMIT:
+        if max(info.file_size, info.compress_size, info.header_offset) >= LIMIT:
             return False
         if info.filename in changed and info.compress_type not in METHODS:
             return False
-        if info.filename in changed and len(changed[info.filename]) >= _LIMIT:
+        if info.filename in changed and len(changed[info.filename]) >= LIMIT:
             return False
     return True
 

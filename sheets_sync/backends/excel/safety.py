@@ -26,6 +26,7 @@ from sheets_sync.errors import (
     WorkbookOutOfMemoryError,
     WorkbookTooLargeError,
 )
+from sheets_sync.zipwrite import METHODS
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -190,10 +191,10 @@ def refuse_twin(seen: dict[str, str], key: str, name: str, source: str | None = 
     seen[key] = name
 
 
-#: The only compressions Excel and LibreOffice write. zipfile bounds only deflate by the
-#: size asked for: a bzip2 or LZMA member inflates whole in one read (2 GiB of zeros in a
-#: 6.5 KB file was a MemoryError), so any other method is refused before it is opened.
-_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+#: ``METHODS`` (stored, deflated) are the only compressions Excel and LibreOffice write.
+#: zipfile bounds only deflate by the size asked for: a bzip2 or LZMA member inflates whole
+#: in one read (2 GiB of zeros in a 6.5 KB file was a MemoryError), so any other method is
+#: refused before it is opened.
 _METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64"}
 
 
@@ -205,7 +206,7 @@ def refuse_unsafe_member(info: zipfile.ZipInfo, source: str | None = None) -> No
             "the workbook's zip entries are encrypted; save it without a password",
             source=source,
         )
-    if info.compress_type not in _METHODS:
+    if info.compress_type not in METHODS:
         method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
         raise UnsafeWorkbookError(
             f"part {info.filename!r} uses {method} compression, which Excel and "

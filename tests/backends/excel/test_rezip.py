@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync import zipwrite
 from sheets_sync.backends.excel import rezip as rezip_module
+from sheets_sync.backends.excel import safety
 from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.backends.excel.rezip import rezip
 from sheets_sync.errors import WorkbookError
@@ -79,7 +81,7 @@ def test_removed_members_are_left_out() -> None:
 def test_a_package_needing_zip64_goes_through_zipfile(monkeypatch: pytest.MonkeyPatch) -> None:
     src = package()
     zf = zipfile.ZipFile(io.BytesIO(src))
-    monkeypatch.setattr(rezip_module, "_LIMIT", 1000)  # as if members passed 4 GiB
+    monkeypatch.setattr(rezip_module, "LIMIT", 1000)  # as if members passed 4 GiB
     out = rezip(src, zf.infolist(), {"docProps/app.xml": b"<x/>"}, read=zf.read)
     assert [m[:5] for m in members(out)] == [m[:5] for m in members(src)]
     assert members(out)[3][5] == b"<x/>"
@@ -181,3 +183,11 @@ def test_real_world_packages_rezip_to_the_very_bytes_they_did(name: str) -> None
     infos = zf.infolist()
     out = rezip(src, infos, {}, removed={infos[-1].filename}, comment=zf.comment)
     assert hashlib.sha256(out).hexdigest() == PINNED[name]
+
+
+def test_one_zip64_limit_and_one_set_of_methods() -> None:
+    """rezip and the package check use zipwrite's zip64 limit and methods, not copies of
+    them (until a review on 2026-12-07 rezip had its own limit and safety its own methods)."""
+    assert vars(rezip_module)["LIMIT"] is zipwrite.LIMIT  # what the zip64 test patches
+    assert vars(rezip_module)["METHODS"] is zipwrite.METHODS
+    assert vars(safety)["METHODS"] is zipwrite.METHODS
