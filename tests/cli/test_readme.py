@@ -330,6 +330,15 @@ def test_layout_names_every_module() -> None:
     assert missing == []
 
 
+def test_layout_says_rezip_writes_zipwrites_records() -> None:
+    """zipwrite.py holds the zip records rezip writes too (one set since 2026-12-07): the
+    Layout says so (until a review that day it named the rollup's splice only)."""
+    layout = README.split("## Layout", 1)[1]
+    told = " ".join(layout.split("  zipwrite.py", 1)[1].split("  atomic.py", 1)[0].split())
+    assert "the zip record layouts" in told
+    assert "backends/excel/rezip.py uses" in told
+
+
 @pytest.mark.parametrize(
     ("found", "missing"), [([], "click"), (["click"], "defusedxml")], ids=["nothing", "click-only"]
 )
