@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
-from sheets_sync.backends.excel.xmlutil import BEYOND, whole, xml_damage
+from sheets_sync.backends.excel.xmlutil import BEYOND, quoted, whole, xml_damage
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
@@ -118,7 +118,7 @@ def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
     m = _REF.match(ref)
     if not m:
         raise WorkbookError(
-            f"the file is damaged: bad cell reference {ref!r}", source=source, tab=tab
+            f"the file is damaged: bad cell reference {quoted(ref)}", source=source, tab=tab
         )
     col = 0
     for ch in m.group(1).upper():

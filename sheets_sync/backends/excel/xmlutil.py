@@ -75,6 +75,19 @@ def whole(text: bytes | str) -> int | None:
     return int(digits or b"0") if len(digits) <= _DIGITS else BEYOND
 
 
+#: characters of a part's text an error quotes; past them, its first ones and its length
+QUOTED = 40
+
+
+def quoted(text: str, most: int = QUOTED) -> str:
+    """``text`` as an error quotes it: ``repr``, up to ``most`` characters; a longer one
+    by its first ``most`` and its length (a 5,000-character cell reference was quoted
+    whole, until 2026-12-07)."""
+    if len(text) <= most:
+        return repr(text)
+    return f"{text[:most]!r}... ({len(text):,} characters)"
+
+
 #: libxml2's advice to its programmer in a damaged part's error: the file's author saw
 #: "Excessive depth in document: 256, use XML_PARSE_HUGE option" (until 2026-12-07)
 _TOO_DEEP = re.compile(r"Excessive depth in document: (\d+), use XML_PARSE_HUGE option")

@@ -133,3 +133,13 @@ def test_a_row_with_a_comment_among_its_cells_places_them_by_position() -> None:
     scan = scan_worksheet(sheet(rows), "t.xlsx", "OKRs")
     assert (scan.max_row, scan.max_col) == (3, 8)
     assert scan.errors == {(3, 8): "#N/A", (3, 3): "#DIV/0!"}
+
+
+def test_a_long_bad_reference_is_quoted_by_its_start_and_length() -> None:
+    """A 5,000-character reference was quoted whole in the error (until 2026-12-07)."""
+    ref = "A" * 4_990 + "1234567890"
+    with pytest.raises(WorkbookError) as info:
+        scan_worksheet(sheet(f'<row r="1"><c r="{ref}"><v>1</v></c></row>'), "t.xlsx", "OKRs")
+    assert str(info.value) == (
+        f"t.xlsx!OKRs: the file is damaged: bad cell reference {'A' * 40!r}... (5,000 characters)"
+    )
