@@ -15,8 +15,7 @@ import re
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import parse_ref
-from sheets_sync.backends.excel.sheetscan import parser
-from sheets_sync.backends.excel.xmlutil import whole
+from sheets_sync.backends.excel.xmlutil import local_name, parser, whole
 from sheets_sync.grid import a1
 
 #: What calamine's refusal says -> the kind of cell it is about.
@@ -43,12 +42,8 @@ _CELLS = etree.XPath(
 )
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _value(cell: etree._Element) -> str | None:
-    return next((v.text or "" for v in cell if _local(v.tag) == "v"), None)
+    return next((v.text or "" for v in cell if local_name(v.tag) == "v"), None)
 
 
 def _fits(kind: str, cell: etree._Element, strings: int) -> bool:
@@ -95,7 +90,7 @@ def _count_strings(shared: bytes | None) -> int:
         root = etree.fromstring(shared, parser())
     except etree.XMLSyntaxError:
         return 0
-    return sum(1 for si in root if _local(si.tag) == "si")
+    return sum(1 for si in root if local_name(si.tag) == "si")
 
 
 def blamed_cell(reason: str, xml: bytes, shared: bytes | None) -> str | None:
@@ -130,17 +125,17 @@ def _place(cell: etree._Element) -> str | None:
     the reader's scan places it (until 2026-12-07 no cell was named)."""
     row = cell.getparent()
     sheet_data = row.getparent() if row is not None else None
-    if row is None or sheet_data is None or _local(row.tag) != "row":
+    if row is None or sheet_data is None or local_name(row.tag) != "row":
         return None
     col = row_no = 0
     for c in row:
-        if _local(c.tag) == "c":
+        if local_name(c.tag) == "c":
             ref = c.get("r")
             col = parse_ref(ref)[1] if ref else col + 1
             if c is cell:
                 break
     for r in sheet_data:
-        if _local(r.tag) == "row":
+        if local_name(r.tag) == "row":
             # by ``whole``: ``int`` of a padded 5,000-digit ``r`` raised, and no cell was
             # named (until 2026-12-07)
             number = whole(r.get("r", ""))

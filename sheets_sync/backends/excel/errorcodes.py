@@ -18,8 +18,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from sheets_sync.backends.excel.safety import Package, normalise_part_name, with_parts
-from sheets_sync.backends.excel.sheetscan import parser
-from sheets_sync.backends.excel.xmlutil import xml_text
+from sheets_sync.backends.excel.xmlutil import parser, xml_text
 
 #: The codes calamine reads (python-calamine 0.9); any other fails the tab.
 CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})

@@ -16,8 +16,8 @@ from typing import Any
 
 from lxml import etree
 
-from sheets_sync.backends.excel.sheetscan import Scan, _iterparse, _local
-from sheets_sync.backends.excel.xmlutil import BEYOND, xml_damage
+from sheets_sync.backends.excel.sheetscan import Scan
+from sheets_sync.backends.excel.xmlutil import BEYOND, iterparse, local_name, xml_damage
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange
 
@@ -52,7 +52,7 @@ def _ods_count(el: Any, name: str, source: str) -> int:
     number = int(digits or "0") if m and len(digits) <= 20 else None  # 20: int() is quick
     if number is not None and number < 2**64:
         return number
-    if not name.endswith("-repeated") or _local(el.tag) == "table-column":
+    if not name.endswith("-repeated") or local_name(el.tag) == "table-column":
         return 1 if m is None else BEYOND
     if m is None:
         shown = text if len(text) <= 20 else f"{text[:20]}... ({len(text):,} characters)"
@@ -67,11 +67,11 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
     scans: dict[str, Scan] = {}
     tname = f"{{{_ODS_TABLE}}}name"
     tags = ("table", "table-row", "table-column")
-    events = _iterparse(xml, ("start", "end"), tuple(f"{{{_ODS_TABLE}}}{t}" for t in tags))
+    events = iterparse(xml, ("start", "end"), tuple(f"{{{_ODS_TABLE}}}{t}" for t in tags))
     scan, row_no, col_no = Scan(), 0, 0
     try:
         for event, el in events:
-            if _local(el.tag) == "table":
+            if local_name(el.tag) == "table":
                 if event == "start":
                     scan, row_no, col_no = Scan(), 0, 0
                     scans[el.get(tname, "")] = scan
@@ -80,7 +80,7 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                 continue
             if event == "start":
                 continue
-            if _local(el.tag) == "table-column":  # a column's visibility (before the rows)
+            if local_name(el.tag) == "table-column":  # a column's visibility (before the rows)
                 span = _ods_count(el, "number-columns-repeated", source)
                 if el.get(f"{{{_ODS_TABLE}}}visibility") == "collapse" and col_no < 16_384:
                     scan.hidden_cols.append((col_no + 1, min(col_no + span, 16_384)))
@@ -152,7 +152,7 @@ def ods_null_date(xml: bytes, source: str) -> dt.date | None:
     default, 1899-12-30). A Mac workbook saved by LibreOffice keeps its 1904-01-01 here.
     It sits in the settings before the first table, so the scan stops there."""
     tag = f"{{{_ODS_TABLE}}}null-date"
-    events = _iterparse(xml, ("start",), (tag, f"{{{_ODS_TABLE}}}table"))
+    events = iterparse(xml, ("start",), (tag, f"{{{_ODS_TABLE}}}table"))
     try:
         for _, el in events:
             if el.tag != tag:

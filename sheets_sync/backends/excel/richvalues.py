@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import Places
+from sheets_sync.backends.excel.xmlutil import local_name
 from sheets_sync.grid import CellError, CellValue
 
 #: a cell start tag that carries ``vm``: its attributes
@@ -81,12 +82,8 @@ def vm_cells(xml: bytes, places: Places | None = None) -> dict[tuple[int, int], 
     return found
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _kids(el: etree._Element | None, name: str) -> list[etree._Element]:
-    return [c for c in el if _local(c.tag) == name] if el is not None else []
+    return [c for c in el if local_name(c.tag) == name] if el is not None else []
 
 
 def rich_values(
@@ -107,7 +104,9 @@ def rich_values(
     )
     rvb: list[int | None] = []
     for bk in _kids(future, "bk"):
-        rvb.append(_index(next((e.get("i") for e in bk.iter() if _local(e.tag) == "rvb"), None)))
+        rvb.append(
+            _index(next((e.get("i") for e in bk.iter() if local_name(e.tag) == "rvb"), None))
+        )
     structs = [
         (s.get("t", ""), [k.get("n", "") for k in _kids(s, "k")]) for s in _kids(st_root, "s")
     ]

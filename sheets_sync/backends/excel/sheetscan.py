@@ -14,16 +14,21 @@ number or ``<dimension>`` cannot hide a far cell from the extent check.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
-from sheets_sync.backends.excel.xmlutil import BEYOND, quoted, whole, xml_damage
+from sheets_sync.backends.excel.xmlutil import (
+    BEYOND,
+    iterparse,
+    local_name,
+    quoted,
+    whole,
+    xml_damage,
+)
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
@@ -42,24 +47,6 @@ _STRAY_CELLS = etree.XPath("descendant-or-self::*[local-name()='c' and * and @r]
 _WRAPPED_CELLS = etree.XPath(
     "*[local-name()!='c']/descendant::*[local-name()='c' and * and @r]", smart_strings=False
 )
-
-
-#: No entities, DTDs, network or huge trees, in every parse of a workbook's parts: a
-#: team file is untrusted input (the attack files in ``../shared/real-world-xlsx``).
-_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
-
-
-def parser() -> etree.XMLParser:
-    return etree.XMLParser(**_SAFE)
-
-
-def _iterparse(xml: bytes, events: tuple[str, ...], tag: tuple[str, ...]) -> Any:
-    """``etree.iterparse`` of a part, with ``_SAFE``'s settings."""
-    return etree.iterparse(io.BytesIO(xml), events=events, tag=tag, **_SAFE)
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 @dataclass
@@ -154,7 +141,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 if held:
                     scan.formula_errors.add((cell_row, col))
 
-    events = _iterparse(xml, ("end",), ("{*}row", "{*}autoFilter", "{*}col"))
+    events = iterparse(xml, ("end",), ("{*}row", "{*}autoFilter", "{*}col"))
     try:
         for _, row in events:
             if row.tag[-3:] == "col":  # a column's width and visibility (before sheetData)
@@ -163,7 +150,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 continue
             if row.tag[-3:] != "row":  # an autoFilter (after sheetData)
                 parent = row.getparent()  # the sheet's, not a custom view's (applied later)
-                live = parent is not None and _local(parent.tag) == "worksheet"
+                live = parent is not None and local_name(parent.tag) == "worksheet"
                 if live and (area := active_filter(row)) is not None:
                     scan.filter_areas.append(area)
                 continue
@@ -227,7 +214,7 @@ def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
     skipped."""
     parent = col.getparent()
     grand = parent.getparent() if parent is not None else None
-    if grand is None or _local(grand.tag) != "worksheet":
+    if grand is None or local_name(grand.tag) != "worksheet":
         return None
     try:
         first, last = int(col.get("min", "")), int(col.get("max", ""))
@@ -280,7 +267,7 @@ def active_filter(auto_filter: etree._Element) -> CellRange | None:
     ``filterColumn`` elements holds criteria. Filter buttons alone hide nothing; an
     unreadable ``ref`` is no filter (its hidden rows stay hidden, as before)."""
     if not any(
-        _local(col.tag) == "filterColumn" and any(isinstance(c.tag, str) for c in col)
+        local_name(col.tag) == "filterColumn" and any(isinstance(c.tag, str) for c in col)
         for col in auto_filter
     ):
         return None
@@ -359,7 +346,7 @@ def _error_of(cell: etree._Element) -> tuple[str, bool]:
     values = []
     held = False
     for child in cell:
-        local = _local(child.tag)
+        local = local_name(child.tag)
         if local == "v":
             values.append(child.text)
         elif local == "f":

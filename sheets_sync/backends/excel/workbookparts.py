@@ -17,8 +17,14 @@ from lxml import etree
 from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.placeholders import placeholder_values
 from sheets_sync.backends.excel.safety import Package, normalise_part_name
-from sheets_sync.backends.excel.sheetscan import active_filter, parser
-from sheets_sync.backends.excel.xmlutil import is_well_formed, whole, xml_damage
+from sheets_sync.backends.excel.sheetscan import active_filter
+from sheets_sync.backends.excel.xmlutil import (
+    is_well_formed,
+    local_name,
+    parser,
+    whole,
+    xml_damage,
+)
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange
 
@@ -27,10 +33,6 @@ from sheets_sync.grid import CellRange
 class SheetPart:
     part: str | None  # None: nothing to scan (chart sheet, or an .ods table)
     is_chart: bool = False
-
-
-def local_name(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def part_xml(package: Package, name: str, source: str) -> etree._Element | None:

@@ -7,7 +7,9 @@ stays exactly as the application that wrote the file left it.
 
 from __future__ import annotations
 
+import io
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -21,6 +23,27 @@ STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _ATTR_RE = re.compile(rb"""(?<![\w:.-])([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.-]+)["']""")
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+#: No entities, DTDs, network or huge trees, in every parse of a workbook's parts: a
+#: team file is untrusted input (the attack files in ``../shared/real-world-xlsx``).
+_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+def parser() -> etree.XMLParser:
+    """A parser of a part with ``_SAFE``'s settings."""
+    return etree.XMLParser(**_SAFE)
+
+
+def iterparse(xml: bytes, events: tuple[str, ...], tag: tuple[str, ...]) -> Any:
+    """``etree.iterparse`` of a part, with ``_SAFE``'s settings."""
+    return etree.iterparse(io.BytesIO(xml), events=events, tag=tag, **_SAFE)
+
+
+def local_name(tag: object) -> str:
+    """An element's or attribute's name without its namespace (``{ns}c`` is ``c``); ""
+    for a comment's or processing instruction's tag, which is no string."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 class Tag:
