@@ -23,6 +23,7 @@ from sheets_sync.backends.excel.xmlutil import (
     section,
     whole,
     xml_attr,
+    xsd_whole,
 )
 from sheets_sync.backends.excel.xmlutil import PREFIX as _P
 from sheets_sync.errors import WorkbookError
@@ -109,10 +110,10 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
     for m in _NUM_FMT.finditer(styles_xml):
         attrs = attr_map(m[1])
         code = xml_attr(attrs.get(b"formatCode", b""))  # &quot;%&quot; is quoted text
-        number = whole(attrs.get(b"numFmtId", b""))
+        number = xsd_whole(xml_attr(attrs.get(b"numFmtId", b"")))
         if number is not None and number < BEYOND and is_percent_code(code):
             percent.add(number)
-    ids = (whole(xf.get(b"numFmtId", b"")) for xf in cell_xfs(styles_xml))
+    ids = (xsd_whole(xml_attr(xf.get(b"numFmtId", b""))) for xf in cell_xfs(styles_xml))
     return frozenset(i for i, fmt in enumerate(ids) if fmt in percent)
 
 

@@ -26,7 +26,7 @@ from sheets_sync.backends.excel.xmlutil import (
     root_prefix,
     set_attr,
     tag_re,
-    whole,
+    xsd_whole,
 )
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle
@@ -213,13 +213,6 @@ def _parse_xml(xml: bytes, part: str) -> tuple[bytes, dict[str, tuple[Node, ...]
 _parse_cached = functools.lru_cache(maxsize=64)(_parse_xml)
 
 
-def _xsd_number(text: str) -> str:
-    """An XSD integer's text as ``whole`` reads it: without the white space about it and
-    a leading ``+`` (``" +164 "`` is 164)."""
-    text = text.strip(" \t\r\n")
-    return text[1:] if text.startswith("+") else text
-
-
 class StyleBook:
     """The lists of styles.xml we may extend, with memoised derivation."""
 
@@ -275,7 +268,7 @@ class StyleBook:
             # number, or past every real one, is neither reused nor counted. Spaces
             # about it and a ``+`` are the XSD's (``int`` read them): ``" 164 "`` is
             # 164, counted (was skipped from 2026-12-07, so a new format took 164 too)
-            number = whole(_xsd_number(fmt.get("numFmtId") or "0"))
+            number = xsd_whole(fmt.get("numFmtId") or "0")
             if number is None or number >= BEYOND:
                 continue
             if fmt.get("formatCode") == code:
@@ -317,7 +310,7 @@ class StyleBook:
         # number, or one past the list: the first font's, and the id rewritten (its
         # stand-in was ``len(fonts)``, the new font's own index: the change was dropped)
         fonts = self.lists["fonts"]
-        font_id = whole(_xsd_number(base.get("fontId") or "0"))
+        font_id = xsd_whole(base.get("fontId") or "0")
         known = font_id is not None and font_id < len(fonts)
         font = self._font(fonts[font_id] if known and font_id is not None else fonts[0], style)
         new_font = self._intern("fonts", font)

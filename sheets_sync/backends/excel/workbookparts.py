@@ -22,8 +22,8 @@ from sheets_sync.backends.excel.xmlutil import (
     is_well_formed,
     local_name,
     parser,
-    whole,
     xml_damage,
+    xsd_whole,
 )
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange
@@ -152,10 +152,11 @@ def table_rows(
 
 
 def _table_count(table: etree._Element, name: str, default: int) -> int:
-    """A Table's row count attribute by ``whole`` (``int`` of a padded 5,000-digit one
-    raised, and its totals row was read as a key result's, until 2026-12-07), with XSD's
-    spaces and ``+``; ``default`` when absent or unreadable."""
-    count = whole(table.get(name, str(default)).strip().removeprefix("+"))
+    """A Table's row count attribute by ``xsd_whole`` (``int`` of a padded 5,000-digit
+    one raised, and its totals row was read as a key result's, until 2026-12-07): XSD's
+    spaces and ``+`` (``str.strip`` took a no-break space for one too, until 2026-12-07);
+    ``default`` when absent or unreadable."""
+    count = xsd_whole(table.get(name, str(default)))
     return default if count is None else count
 
 
