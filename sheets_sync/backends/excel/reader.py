@@ -62,6 +62,7 @@ from sheets_sync.backends.excel.sheetscan import (
     scan_worksheet,
 )
 from sheets_sync.backends.excel.workbookparts import (
+    SHARED_STRINGS,
     SheetPart,
     damaged_part,
     locate_sheets,
@@ -145,6 +146,8 @@ def read_workbook_bytes(
     scans: dict[str, Scan] = {}
     if package.kind == "xlsx":
         scans = _checked_scans(package, locations, wanted, source)
+        if scans and (damaged := damaged_part(data, package, source, SHARED_STRINGS)):
+            raise damaged  # calamine may read it without a word: a text cell left empty
         parts = (w.part for n, w in locations.items() if n in scans and w.part)
         data = for_calamine(data, package, parts, source)
     with _open(data, package, source) as book:

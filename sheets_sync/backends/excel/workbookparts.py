@@ -161,19 +161,26 @@ def _table_count(table: etree._Element, name: str, default: int) -> int:
 
 
 #: the parts every tab's values are read through, besides the worksheet's own
-_SHARED_PARTS = ("/styles", "/sharedStrings")
+SHARED_PARTS = ("/styles", "/sharedStrings")
+#: the shared strings part, which calamine may read damaged without a word
+SHARED_STRINGS = ("/sharedStrings",)
 
 
-def damaged_part(data: bytes, package: Package, source: str) -> WorkbookError | None:
-    """The error naming the workbook's styles or shared strings part when it is no XML,
-    and what to do; None when both parse (or the package has neither). For a failure of
-    calamine's, which of a damaged one says only ``Cannot detect file format`` (opening
-    the file) or ``Cell string index not found in shared strings table`` (reading a tab,
-    blaming a cell that is fine), until 2026-12-07."""
+def damaged_part(
+    data: bytes, package: Package, source: str, suffixes: tuple[str, ...] = SHARED_PARTS
+) -> WorkbookError | None:
+    """The error naming the workbook's styles or shared strings part (of ``suffixes``)
+    when it is no XML, and what to do; None when they parse (or the package has none).
+    For a failure of calamine's, which of a damaged one says only ``Cannot detect file
+    format`` (opening the file) or ``Cell string index not found in shared strings
+    table`` (reading a tab, blaming a cell that is fine), until 2026-12-07; and before
+    calamine reads shared strings (``SHARED_STRINGS``), which it may read damaged
+    without failing: ``<si><<t>Objective</t></si>`` was an empty cell, said nowhere
+    (until 2026-12-07)."""
     if package.kind != "xlsx":
         return None
     rels = part_rels(package, main_part(package, source), source).values()
-    for suffix in _SHARED_PARTS:
+    for suffix in suffixes:
         name = next((t for typ, t in rels if typ.endswith(suffix)), None)
         body = package.part(name) if name else None
         if name is None or body is None or is_well_formed(body):

@@ -115,3 +115,38 @@ def test_the_damaged_part_is_named_as_the_zip_spells_it(tmp_path: Path) -> None:
         read_workbook_bytes(buf.getvalue(), source="sales.xlsx", tabs=["OKRs"])
     message = str(got.value)
     assert message.startswith("sales.xlsx: the file is damaged: xl/SharedStrings.xml: "), message
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (b"<si><<t>Objective</t></si>", "StartTag: invalid element name"),  # A1 read empty
+        (b"<si><</si><si><t>Objective</t></si>", "StartTag: invalid element name"),
+        (b"<si><t>Objective</t></si><si><<", "StartTag: invalid element name"),
+    ],
+)
+def test_damaged_shared_strings_calamine_reads_are_named(
+    tmp_path: Path, damage: bytes, said: str
+) -> None:
+    """calamine reads these without failing (the first as an empty A1, the objective
+    gone without a word, until 2026-12-07): the damage is named all the same."""
+    data = _damaged(
+        _book(tmp_path / "t.xlsx"),
+        "xl/sharedStrings.xml",
+        lambda body: body.replace(b"<si><t>Objective</t></si>", damage, 1),
+    )
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    message = str(got.value)
+    assert message.startswith("sales.xlsx: the file is damaged: xl/sharedStrings.xml: "), message
+    assert said in message and message.endswith(TO_DO), message
+
+
+def test_damaged_shared_strings_are_not_looked_at_for_no_tab(tmp_path: Path) -> None:
+    """Listing the tabs (no tab wanted) reads no values: the part is not checked."""
+    data = _damaged(
+        _book(tmp_path / "t.xlsx"),
+        "xl/sharedStrings.xml",
+        lambda body: body.replace(b"<t>Objective", b"<<t>Objective", 1),
+    )
+    assert read_workbook_bytes(data, source="sales.xlsx", tabs=[]).sheet_names == ("OKRs",)
