@@ -56,7 +56,9 @@ from sheets_sync.backends.excel.safety import (
     refuse_oversized_file,
 )
 from sheets_sync.backends.excel.sheetscan import (
+    REFERENCE_REASONS,
     Scan,
+    bad_reference,
     filtered_rows,
     refuse_misplaced,
     scan_worksheet,
@@ -71,6 +73,7 @@ from sheets_sync.backends.excel.workbookparts import (
     part_xml,
     table_rows,
 )
+from sheets_sync.backends.excel.xmlutil import quoted
 from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
@@ -372,11 +375,25 @@ def _blamed(
     shared = next((t for typ, t in rels if typ.endswith("/sharedStrings")), None)
     ref = blamed_cell(exc.message, xml, package.part(shared) if shared else None)
     if ref is None:
-        return exc
+        return _bad_reference(exc, xml) or exc
     if (damaged := damaged_reference(ref)) is not None:
         cell, message = damaged
         return WorkbookError(message, source=exc.source, tab=exc.tab, cell=cell)
     return WorkbookError(exc.message, source=exc.source, tab=exc.tab, cell=ref)
+
+
+def _bad_reference(exc: WorkbookError, xml: bytes) -> WorkbookError | None:
+    """``exc``, calamine's refusal of a reference (``Expecting alphanumeric character, got
+    4E``), as the reference our scan finds bad and where it is (``bad_reference``): a
+    cell's with no content, the ``<dimension>``'s or a merged range's, none of which the
+    extent scan reads; None for another refusal, or no bad reference found."""
+    if not any(words in exc.message for words in REFERENCE_REASONS):
+        return None
+    if (bad := bad_reference(xml)) is None:
+        return None
+    said, what = bad
+    message = f"the file is damaged: bad cell reference {quoted(said)} {what}"
+    return WorkbookError(message, source=exc.source, tab=exc.tab)
 
 
 def _rich_values(package: Package, source: str) -> dict[int, RichValue]:

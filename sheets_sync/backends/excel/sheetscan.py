@@ -202,6 +202,49 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     return scan
 
 
+#: calamine's words for a reference it cannot read (``Expecting alphanumeric character, got
+#: 4E``, ``Range is missing the expected row component.``), which name no cell or part
+REFERENCE_REASONS = (
+    "alphanumeric character",
+    "not allowed for column name",
+    "Range dimension",
+    "Range is missing",
+    "number overflow",
+)
+_A1 = re.compile(r"[A-Za-z]{1,3}[0-9]{1,7}")
+#: the elements of a worksheet whose reference calamine reads: its attribute, and the
+#: words that say which one it is
+_REFERENCED = {
+    "c": ("r", "of a cell"),
+    "dimension": ("ref", "of the tab's <dimension>"),
+    "mergeCell": ("ref", "of a merged range"),
+}
+
+
+def bad_reference(xml: bytes) -> tuple[str, str] | None:
+    """(reference, which element holds it) of the first reference calamine reads in
+    worksheet ``xml`` that is no A1 cell (a cell's, any, with content or not) or range
+    (the ``<dimension>``'s, a merged range's); None for none, or XML that does not
+    parse. Only after calamine refused the tab for a reference (``REFERENCE_REASONS``):
+    it said ``Expecting alphanumeric character, got 4E``, of no cell (until
+    2026-12-07)."""
+    events = iterparse(xml, ("end",), ("{*}c", "{*}dimension", "{*}mergeCell", "{*}row"))
+    try:
+        for _, el in events:
+            name = local_name(el.tag)
+            if name == "row":
+                el.clear(keep_tail=False)
+                continue
+            attr, what = _REFERENCED[name]
+            ref = el.get(attr)
+            parts = [] if ref is None else ref.split(":") if name != "c" else [ref]
+            if ref is not None and (len(parts) > 2 or not all(map(_A1.fullmatch, parts))):
+                return ref, what
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
 def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
     """(first, last) column of a ``<col>`` of the sheet's ``<cols>`` that Excel does not
     show: ``hidden="1"`` (whatever its width: a bad ``width`` beside it dropped the span

@@ -1,0 +1,92 @@
+"""A reference calamine cannot read, where the reader's extent scan reads none (a cell
+with no content, the tab's ``<dimension>``, a merged range), is said with the tab and
+the reference: until 2026-12-07 calamine's ``cannot read the tab: Expecting
+alphanumeric character, got 4E``, of no reference and no place in the tab."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from sheets_sync.backends.excel.reader import _bad_reference, read_workbook_bytes
+from sheets_sync.backends.excel.sheetscan import bad_reference
+from sheets_sync.errors import WorkbookError
+from tests.backends.excel.test_reader_error_codes import SHEET, _team
+
+
+def _sheet(edit: bytes) -> bytes:
+    """The team workbook, its worksheet's ``</sheetData>`` followed by ``edit``'s, or its
+    ``<dimension>`` replaced by ``edit``, or ``edit`` as the first cell of row 2."""
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                if edit.startswith(b"<mergeCells"):
+                    body = body.replace(b"</sheetData>", b"</sheetData>" + edit, 1)
+                elif edit.startswith(b"<dimension"):
+                    body, n = re.subn(rb"<dimension [^>]*/>", edit, body)
+                    assert n == 1
+                else:
+                    assert b'<row r="2"' in body
+                    body = re.sub(rb'(<row r="2"[^>]*>)', rb"\1" + edit, body, count=1)
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (
+            b'<mergeCells count="1"><mergeCell ref="A1:1N"/></mergeCells>',
+            "bad cell reference 'A1:1N' of a merged range",
+        ),
+        (
+            b'<mergeCells count="1"><mergeCell ref="A1:N"/></mergeCells>',
+            "bad cell reference 'A1:N' of a merged range",
+        ),
+        (b'<dimension ref="A1:BN"/>', "bad cell reference 'A1:BN' of the tab's <dimension>"),
+        (b'<dimension ref="A1:1N"/>', "bad cell reference 'A1:1N' of the tab's <dimension>"),
+        (b'<c r="1N" s="0"/>', "bad cell reference '1N' of a cell"),  # no content
+    ],
+)
+def test_a_bad_reference_calamine_refuses_is_named(edit: bytes, said: str) -> None:
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(_sheet(edit), source="sales.xlsx", tabs=["OKRs"])
+    assert str(info.value) == f"sales.xlsx!OKRs: the file is damaged: {said}"
+
+
+def test_a_long_bad_reference_is_quoted_by_its_start() -> None:
+    ref = "A1:" + "N" * 5_000
+    edit = b'<mergeCells count="1"><mergeCell ref="' + ref.encode() + b'"/></mergeCells>'
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(_sheet(edit), source="sales.xlsx", tabs=["OKRs"])
+    assert str(info.value) == (
+        f"sales.xlsx!OKRs: the file is damaged: bad cell reference {ref[:40]!r}... "
+        "(5,003 characters) of a merged range"
+    )
+
+
+def test_bad_reference() -> None:
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = (
+        b"<worksheet " + ns + b'><dimension ref="A1:C3"/><sheetData><row r="1">'
+        b'<c r="A1"/><c r="B1" s="1"/><c/></row><row r="2"><c r="2B" s="1"/></row>'
+        b'</sheetData><mergeCells><mergeCell ref="A1:B1"/><mergeCell ref="C3"/>'
+        b'<mergeCell ref="A1:B2:C3"/></mergeCells></worksheet>'
+    )
+    assert bad_reference(sheet) == ("2B", "of a cell")
+    assert bad_reference(sheet.replace(b'"2B"', b'"B2"')) == ("A1:B2:C3", "of a merged range")
+    assert bad_reference(sheet.replace(b'"2B"', b'"B2"').replace(b":C3", b"")) is None
+    assert bad_reference(b"<worksheet><sheetData>") is None  # no XML: no reference said
+
+
+def test_another_refusal_is_not_blamed_on_a_reference() -> None:
+    """A bad reference calamine did not refuse the tab for is not named for a refusal
+    of another kind (a boolean of 2)."""
+    refused = WorkbookError("cannot read the tab: Unrecognized boolean cell value: 2", tab="OKRs")
+    assert _bad_reference(refused, b'<worksheet><mergeCell ref="A1:1N"/></worksheet>') is None
