@@ -61,6 +61,7 @@ from sheets_sync.backends.excel.sheetscan import (
     bad_reference,
     filtered_rows,
     refuse_misplaced,
+    refused_byte,
     scan_worksheet,
 )
 from sheets_sync.backends.excel.workbookparts import (
@@ -389,7 +390,7 @@ def _bad_reference(exc: WorkbookError, xml: bytes) -> WorkbookError | None:
     extent scan reads; None for another refusal, or no bad reference found."""
     if not any(words in exc.message for words in REFERENCE_REASONS):
         return None
-    if (bad := bad_reference(xml)) is None:
+    if (bad := bad_reference(xml, refused_byte(exc.message))) is None:
         return None
     said, what = bad
     message = f"the file is damaged: bad cell reference {quoted(said)} {what}"

@@ -211,7 +211,7 @@ REFERENCE_REASONS = (
     "Range is missing",
     "number overflow",
 )
-_A1 = re.compile(r"[A-Za-z]{1,3}[0-9]{1,7}")
+_A1 = re.compile(r"([A-Za-z]+)([0-9]+)")
 #: the elements of a worksheet whose reference calamine reads: its attribute, and the
 #: words that say which one it is
 _REFERENCED = {
@@ -219,15 +219,42 @@ _REFERENCED = {
     "dimension": ("ref", "of the tab's <dimension>"),
     "mergeCell": ("ref", "of a merged range"),
 }
+#: the byte calamine names in ``Expecting alphanumeric character, got 4E``
+_GOT = re.compile(r"alphanumeric character, got ([0-9A-Fa-f]{2})\b")
 
 
-def bad_reference(xml: bytes) -> tuple[str, str] | None:
+def _calamine_reads(cell: str) -> bool:
+    """Whether calamine reads ``cell`` as a cell: letters, then digits, any number of
+    each (``XFE1``, ``C01``, ``AAAA10000000``; a lowercase letter too), its row and its
+    column counted in 32 bits that wrap, neither 0 (``C0``, ``C4294967296``: ``Range is
+    missing the expected row component.``). Probed with python-calamine (2026-12-07)."""
+    match = _A1.fullmatch(cell)
+    if match is None:
+        return False
+    row = column = 0
+    for digit in match[2]:
+        row = (row * 10 + ord(digit) - 48) & 0xFFFFFFFF
+    for letter in match[1].upper():
+        column = (column * 26 + ord(letter) - 64) & 0xFFFFFFFF
+    return row != 0 and column != 0
+
+
+def refused_byte(message: str) -> str | None:
+    """The character calamine's ``Expecting alphanumeric character, got 24`` names ($),
+    or None for another message (or a byte that is no ASCII character)."""
+    got = _GOT.search(message)
+    return chr(int(got[1], 16)) if got is not None and int(got[1], 16) < 0x80 else None
+
+
+def bad_reference(xml: bytes, holding: str | None = None) -> tuple[str, str] | None:
     """(reference, which element holds it) of the first reference calamine reads in
-    worksheet ``xml`` that is no A1 cell (a cell's, any, with content or not) or range
-    (the ``<dimension>``'s, a merged range's); None for none, or XML that does not
-    parse. Only after calamine refused the tab for a reference (``REFERENCE_REASONS``):
-    it said ``Expecting alphanumeric character, got 4E``, of no cell (until
-    2026-12-07)."""
+    worksheet ``xml`` that it cannot read as a cell (a cell's, any, with content or not)
+    or a range of one or two cells (the ``<dimension>``'s, a merged range's): the first
+    holding the character ``holding`` (calamine's ``got 24``) if one does; None for
+    none found before any damage to the XML. Only after calamine refused the tab for a
+    reference (``REFERENCE_REASONS``): it said ``Expecting alphanumeric character, got
+    4E``, of no cell (until 2026-12-07)."""
+    first: tuple[str, str] | None = None
     events = iterparse(xml, ("end",), ("{*}c", "{*}dimension", "{*}mergeCell", "{*}row"))
     try:
         for _, el in events:
@@ -237,12 +264,16 @@ def bad_reference(xml: bytes) -> tuple[str, str] | None:
                 continue
             attr, what = _REFERENCED[name]
             ref = el.get(attr)
-            parts = [] if ref is None else ref.split(":") if name != "c" else [ref]
-            if ref is not None and (len(parts) > 2 or not all(map(_A1.fullmatch, parts))):
-                return ref, what
+            if ref is None:
+                continue
+            parts = ref.split(":") if name != "c" else [ref]
+            if len(parts) > 2 or not all(map(_calamine_reads, parts)):
+                if holding is None or holding in ref:
+                    return ref, what
+                first = first or (ref, what)
     except etree.XMLSyntaxError:
-        return None
-    return None
+        return first
+    return first
 
 
 def _hidden_span(col: etree._Element) -> tuple[int, int] | None:

@@ -90,3 +90,67 @@ def test_another_refusal_is_not_blamed_on_a_reference() -> None:
     of another kind (a boolean of 2)."""
     refused = WorkbookError("cannot read the tab: Unrecognized boolean cell value: 2", tab="OKRs")
     assert _bad_reference(refused, b'<worksheet><mergeCell ref="A1:1N"/></worksheet>') is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        # calamine reads an 8-digit row, a 4-letter column and a leading zero: the bad
+        # merged range after the <dimension> is the one named
+        (
+            b'<dimension ref="A1:B10000000"/>',
+            "bad cell reference 'A1:1N' of a merged range",
+        ),
+        (b'<dimension ref="A1:AAAA01"/>', "bad cell reference 'A1:1N' of a merged range"),
+    ],
+)
+def test_a_reference_calamine_reads_is_not_named(edit: bytes, said: str) -> None:
+    bad = b'<mergeCells count="1"><mergeCell ref="A1:1N"/></mergeCells>'
+    data = zipfile.ZipFile(io.BytesIO(_sheet(bad)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for part in data.infolist():
+            body = data.read(part)
+            if part.filename == SHEET:
+                body = re.sub(rb"<dimension [^>]*/>", edit, body)
+            z.writestr(part, body)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(out.getvalue(), source="sales.xlsx", tabs=["OKRs"])
+    assert str(info.value).startswith(f"sales.xlsx!OKRs: the file is damaged: {said}")
+
+
+def test_row_zero_is_a_bad_reference() -> None:
+    """calamine refuses row 0 (``Range is missing the expected row component.``), and a
+    row that wraps to 0 in its 32 bits; it reads any row else."""
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(_sheet(b'<c r="C0" s="0"/>'), source="sales.xlsx", tabs=["OKRs"])
+    assert "bad cell reference 'C0' of a cell" in str(info.value)
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+    def sheet(ref: bytes) -> bytes:
+        return (
+            b"<worksheet "
+            + ns
+            + b'><sheetData><row r="1"><c r="'
+            + ref
+            + b'"/></row></sheetData></worksheet>'
+        )
+
+    for bad in (b"C00", b"C4294967296", b"C", b"1", b"", b"A1x", b"$A$1", b"A1:B1"):
+        assert bad_reference(sheet(bad)) == (bad.decode(), "of a cell"), bad
+    for good in (b"C01", b"c2", b"XFE1", b"C99999999999999999999", b"AAAAAAAAAAAAAAAAAAAAAA1"):
+        assert bad_reference(sheet(good)) is None, good
+
+
+def test_the_reference_holding_calamines_byte_is_named() -> None:
+    """calamine said ``got 24`` ($): of two bad references, the one holding a $ is named."""
+    sheet = (
+        b'<worksheet><dimension ref="A0"/><sheetData/>'
+        b'<mergeCells><mergeCell ref="$A$1:B1"/></mergeCells></worksheet>'
+    )
+    refused = WorkbookError("cannot read the tab: Expecting alphanumeric character, got 24")
+    said = _bad_reference(refused, sheet)
+    assert said is not None and "'$A$1:B1' of a merged range" in str(said)
+    refused = WorkbookError("cannot read the tab: Range is missing the expected row component.")
+    said = _bad_reference(refused, sheet)
+    assert said is not None and "'A0' of the tab's <dimension>" in str(said)
