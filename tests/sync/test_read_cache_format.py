@@ -423,4 +423,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 186: the same grid; a tab of a workbook whose xl/sharedStrings.xml is no XML is
     # refused, naming the part (185 and before: read as calamine read it, a text cell
     # of <si><<t>Objective</t></si> empty, without a word)
-    assert (FORMAT, fields[-1]) == (186, "grouped_rows")
+    # 187: the same grid; a cell's s and a style's fillId are read as XSD reads an
+    # unsignedInt: a cell in the percent format written s=" 1 " (or "+1") is in it, its
+    # 100% read 1.0 (186 and before: no style, 1 of 10), a fill of fillId=" 2 " is read
+    assert (FORMAT, fields[-1]) == (187, "grouped_rows")

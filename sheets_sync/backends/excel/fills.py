@@ -16,7 +16,7 @@ import re
 from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.backends.excel.percent import cell_xfs, cells_in_styles
 from sheets_sync.backends.excel.xmlutil import PREFIX as _P
-from sheets_sync.backends.excel.xmlutil import attr_map, section, whole
+from sheets_sync.backends.excel.xmlutil import attr_map, section, whole, xsd_whole_attr
 from sheets_sync.grid import HEADER_FILL_ROWS, OWNED_HEADER_FILL, READ_FILLS
 
 _FILLS_START = re.compile(rb"<" + _P + rb"fills\b[^<>]*(?<!/)>")
@@ -63,7 +63,7 @@ def fill_styles(styles_xml: bytes | None) -> dict[int, str]:
     colours = [_solid(fill) for fill in _each_fill(fills_part)]
     found: dict[int, str] = {}
     for index, xf in enumerate(cell_xfs(styles_xml)):
-        fill_id = whole(xf.get(b"fillId", b"0"))
+        fill_id = xsd_whole_attr(xf.get(b"fillId", b"0"))
         if fill_id is not None and fill_id < len(colours):
             colour = colours[fill_id]
             if colour in READ_FILLS:

@@ -24,6 +24,7 @@ from sheets_sync.backends.excel.xmlutil import (
     whole,
     xml_attr,
     xsd_whole,
+    xsd_whole_attr,
 )
 from sheets_sync.backends.excel.xmlutil import PREFIX as _P
 from sheets_sync.errors import WorkbookError
@@ -32,7 +33,10 @@ _V_OPEN = re.compile(rb"<" + _P + rb"v>")
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^<>]*)>")
 #: a cell's style attribute, ``s="N"`` or ``s='N'``: a candidate only (no ``\s`` before
 #: it, which made the search twice as slow), the tag's attributes read decide
-_S_ATTR = re.compile(rb"""s\s*=\s*["'](\d+)["']""")
+#: XSD's white space as an attribute may write it (``" 1 "``, ``"&#9;1"``), about the
+#: digits of a cell's ``s``, which ``xmlutil.xsd_whole`` reads (one leading ``+`` too)
+_PAD = rb"(?:[ \t\r\n]|&#(?:0*(?:9|10|13|32)|[xX]0*(?:9|[aAdD]|20));)*"
+_S_ATTR = re.compile(rb"""s\s*=\s*["']""" + _PAD + rb"\+?(\d+)" + _PAD + rb"""["']""")
 _FORMULA_TAG = re.compile(rb"</?" + _P + rb"f\b")
 #: ``cellXfs``'s start tag (not a self-closing one) and end tag, found once each:
 #: ``<cellXfs[^>]*>(.*?)</cellXfs>`` scanned to the end of the part from each
@@ -138,7 +142,7 @@ def percent_ones(
         if cell is not None:
             attrs = attr_map(cell[1])
             style, kind = attrs.get(b"s", b""), attrs.get(b"t", b"n")
-            if kind == b"n" and whole(style) in styles:
+            if kind == b"n" and xsd_whole_attr(style) in styles:
                 _add(found, attrs, cell[0], places)
         at = sheet_xml.find(b">1</", at + 4)
     return frozenset(found)
@@ -161,7 +165,9 @@ def _style_attr(written: frozenset[bytes]) -> re.Pattern[bytes]:
     if len(written) > 16:
         return _S_ATTR
     names = b"|".join(written)  # any order: the closing quote makes the regex try each
-    return re.compile(rb"""s\s*=\s*["']0*(""" + names + rb""")["']""")
+    return re.compile(
+        rb"""s\s*=\s*["']""" + _PAD + rb"\+?0*(" + names + rb")" + _PAD + rb"""["']"""
+    )
 
 
 def cells_in_styles(
@@ -199,7 +205,7 @@ def cells_in_styles(
         if cell is not None and not read and cell.end() > at:
             read, attrs = True, attr_map(cell[1])
             kind = any_kind or attrs.get(b"t", b"n") in (b"n", b"e")
-            if kind and whole(attrs.get(b"s", b"")) in styles:
+            if kind and xsd_whole_attr(attrs.get(b"s", b"")) in styles:
                 _add(found, attrs, start, places)
     return frozenset(found)
 

@@ -116,6 +116,14 @@ def xsd_whole(text: str) -> int | None:
     return whole(text[1:] if text[:1] == "+" else text)
 
 
+def xsd_whole_attr(raw: bytes) -> int | None:
+    """An attribute's raw value (between its quotes) read by ``xsd_whole``: a cell's
+    ``s``, an ``<xf>``'s ``fillId``. Bare digits, as Excel writes them, are read without
+    decoding (``whole``); ``" 1 "``, ``"+1"`` and ``"&#9;1"`` are 1, as LibreOffice 7.4
+    shows them (until a review on 2026-12-07 ``percent`` and ``fills`` read them as none)."""
+    return whole(raw) if raw.isdigit() else xsd_whole(xml_attr(raw))
+
+
 #: characters of a part's text an error quotes; past them, its first ones and its length
 QUOTED = 40
 
