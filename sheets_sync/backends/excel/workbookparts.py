@@ -164,6 +164,9 @@ def _table_count(table: etree._Element, name: str, default: int) -> int:
 SHARED_PARTS = ("/styles", "/sharedStrings")
 #: the shared strings part, which calamine may read damaged without a word
 SHARED_STRINGS = ("/sharedStrings",)
+#: the parts calamine reads at a fixed name, whatever the workbook's relationships say:
+#: ``xl/sharedStrings.xml`` with none to it, or one to another part (probed, 2026-12-07)
+_FIXED_NAMES = {"/sharedStrings": "xl/sharedStrings.xml"}
 
 
 def damaged_part(
@@ -176,12 +179,17 @@ def damaged_part(
     table`` (reading a tab, blaming a cell that is fine), until 2026-12-07; and before
     calamine reads shared strings (``SHARED_STRINGS``), which it may read damaged
     without failing: ``<si><<t>Objective</t></si>`` was an empty cell, said nowhere
-    (until 2026-12-07)."""
+    (until 2026-12-07). The shared strings are checked where calamine reads them,
+    ``xl/sharedStrings.xml`` (``_FIXED_NAMES``): until a review on 2026-12-07 the part
+    the relationships named, so a damaged one was read with its relationship gone, and
+    an intact one blamed for a damaged part it does not read."""
     if package.kind != "xlsx":
         return None
     rels = part_rels(package, main_part(package, source), source).values()
     for suffix in suffixes:
-        name = next((t for typ, t in rels if typ.endswith(suffix)), None)
+        name = _FIXED_NAMES.get(suffix) or next(
+            (t for typ, t in rels if typ.endswith(suffix)), None
+        )
         body = package.part(name) if name else None
         if name is None or body is None or is_well_formed(body):
             continue

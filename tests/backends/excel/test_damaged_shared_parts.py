@@ -150,3 +150,62 @@ def test_damaged_shared_strings_are_not_looked_at_for_no_tab(tmp_path: Path) -> 
         lambda body: body.replace(b"<t>Objective", b"<<t>Objective", 1),
     )
     assert read_workbook_bytes(data, source="sales.xlsx", tabs=[]).sheet_names == ("OKRs",)
+
+
+RELS = "xl/_rels/workbook.xml.rels"
+LT = b"<si><<t>Objective</t></si>"
+
+
+def _strings_elsewhere(data: bytes, extra: bytes | None) -> bytes:
+    """The workbook's shared strings relationship pointing at ``xl/strings2.xml``, a part
+    holding ``extra`` (or no part)."""
+    data = _damaged(data, RELS, lambda b: b.replace(b"sharedStrings.xml", b"strings2.xml"))
+    if extra is None:
+        return data
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a") as out:
+        out.writestr("xl/strings2.xml", extra)
+    return buf.getvalue()
+
+
+def _no_strings_relationship(data: bytes) -> bytes:
+    return _damaged(
+        data, RELS, lambda b: re.sub(rb"<Relationship [^>]*sharedStrings[^>]*/>", b"", b)
+    )
+
+
+def _damaged_strings(tmp_path: Path) -> bytes:
+    data = _book(tmp_path / "t.xlsx")
+    return _damaged(
+        data, "xl/sharedStrings.xml", lambda b: b.replace(b"<si><t>Objective</t></si>", LT)
+    )
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [
+        _no_strings_relationship,
+        lambda data: _strings_elsewhere(data, None),
+        lambda data: _strings_elsewhere(
+            data, b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+        ),
+    ],
+)
+def test_damaged_shared_strings_are_found_where_calamine_reads_them(
+    tmp_path: Path, moved: Callable[[bytes], bytes]
+) -> None:
+    """calamine reads ``xl/sharedStrings.xml`` whatever the workbook's relationships say
+    (none, or one to another part): that part is checked (until a review on 2026-12-07
+    the relationship's, so A1 read empty without a word)."""
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(moved(_damaged_strings(tmp_path)), source="sales.xlsx", tabs=["OKRs"])
+    message = str(got.value)
+    assert message.startswith("sales.xlsx: the file is damaged: xl/sharedStrings.xml: "), message
+
+
+def test_a_damaged_part_calamine_does_not_read_is_not_blamed(tmp_path: Path) -> None:
+    """The relationship names a damaged ``xl/strings2.xml``; calamine reads the intact
+    ``xl/sharedStrings.xml`` (probed): the tab reads."""
+    data = _strings_elsewhere(_book(tmp_path / "t.xlsx"), b"<sst><si><<t>Objective</t></si>")
+    book = read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert book.sheets["OKRs"].rows == (("Objective", "Score"), ("Grow", 0.5))
