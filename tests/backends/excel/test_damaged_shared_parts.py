@@ -209,3 +209,33 @@ def test_a_damaged_part_calamine_does_not_read_is_not_blamed(tmp_path: Path) -> 
     data = _strings_elsewhere(_book(tmp_path / "t.xlsx"), b"<sst><si><<t>Objective</t></si>")
     book = read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
     assert book.sheets["OKRs"].rows == (("Objective", "Score"), ("Grow", 0.5))
+
+
+@pytest.mark.parametrize("tail", [b"\x00\x00", b" \r\n\t", b"\n\x00 \x00", b"<x/>", b"\x00junk"])
+def test_what_follows_the_root_is_read_past(tmp_path: Path, tail: bytes) -> None:
+    """calamine and LibreOffice 7.4 read every string of a part with NULs, white space,
+    an element or text after its root, which the check refused (``Extra content at the
+    end of the document``) until a review on 2026-12-07."""
+    data = _damaged(_book(tmp_path / "t.xlsx"), "xl/sharedStrings.xml", lambda b: b + tail)
+    book = read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert book.sheets["OKRs"].rows == (("Objective", "Score"), ("Grow", 0.5))
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda b: b.replace(b"<t>Objective", b"<t>Obj\x0bective"), "PCDATA invalid Char"),
+        (lambda b: b.replace(b"<sst ", b'<sst a="1" a="2" '), "Attribute a redefined"),
+        (lambda b: b[: b.rindex(b"</sst>")] + b"<x/>", "Premature end of data"),
+    ],
+)
+def test_other_damage_calamine_reads_is_still_named(
+    tmp_path: Path, damage: Callable[[bytes], bytes], said: str
+) -> None:
+    """Listed in docs/reading.md: a raw control character, an attribute written twice
+    (LibreOffice 7.4 loses every string of the part for each); a root never closed
+    (calamine fails: ``Cannot detect file format``)."""
+    data = _damaged(_book(tmp_path / "t.xlsx"), "xl/sharedStrings.xml", damage)
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert said in str(got.value)
