@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from sheets_sync.backends.excel.safety import Package, normalise_part_name, with_parts
-from sheets_sync.backends.excel.xmlutil import parser, xml_text
+from sheets_sync.backends.excel.xmlutil import local_name, parser, xml_text
 
 #: The codes calamine reads (python-calamine 0.9); any other fails the tab.
 CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
@@ -92,7 +92,7 @@ def _parsed_stand_ins(xml: bytes) -> bytes | None:
         if cell.get("t") != "e":
             continue
         for value in cell:
-            if not isinstance(value.tag, str) or value.tag.rsplit("}", 1)[-1] != "v":
+            if local_name(value.tag) != "v":
                 continue
             text = "".join(t for t in value.xpath("text()") if isinstance(t, str))
             if text not in _READ:
