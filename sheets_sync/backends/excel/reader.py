@@ -393,7 +393,10 @@ def _bad_reference(exc: WorkbookError, xml: bytes) -> WorkbookError | None:
     if (bad := bad_reference(xml, refused_byte(exc.message))) is None:
         return None
     said, what = bad
-    message = f"the file is damaged: bad cell reference {quoted(said)} {what}"
+    message = (
+        f"the file is damaged: bad cell reference {quoted(said)} {what}; open the file in "
+        "Excel (it offers to repair it) and save it, or restore an earlier copy"
+    )
     return WorkbookError(message, source=exc.source, tab=exc.tab)
 
 
