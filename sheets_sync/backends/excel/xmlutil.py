@@ -111,7 +111,7 @@ def xsd_whole(text: str) -> int | None:
     so by ``styles``, ``percent`` and ``workbookparts``, which differed (until 2026-12-07:
     ``percent`` took ``" 10 "`` for no format, ``workbookparts`` ``"1\xa0"`` for 1).
     LibreOffice 7.4 reads a format id alike, but for a no-break space after the
-    digits, which it skips (Excel, validating the file by its schema, does not)."""
+    digits, which it skips; what Excel does with one is unverified."""
     text = text.strip(XSD_SPACE)
     return whole(text[1:] if text[:1] == "+" else text)
 
