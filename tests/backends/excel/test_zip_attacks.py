@@ -1,0 +1,162 @@
+"""Promise 1 through the write-back's zip (``rezip``): team files zipped by odd tools.
+
+After a write-back every member the write did not edit inflates to the same bytes, and
+keeps its compressed bytes, its name's very bytes, method, date, attributes and comment
+(extra fields and data descriptors are dropped: the sizes go in the headers); a second
+write of the same cells is byte-identical (``ExcelBackend._holds``: a worker that died
+after its rename is found done, not a conflict). A zip the write cannot copy faithfully is
+refused with an error naming the file and the member, and the file is left as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellWrite
+from tests.backends.excel.zipcraft import (
+    PICTURE,
+    Member,
+    build,
+    every,
+    records,
+    team_file,
+    team_members,
+    write_back,
+)
+
+SHEET = "xl/worksheets/sheet1.xml"
+NTFS = struct.pack("<2HL2H3Q", 0x000A, 32, 0, 1, 24, 1, 2, 3)  # mtime, atime, ctime
+
+
+def unicode_path(name: bytes) -> bytes:
+    """The Info-ZIP Unicode Path extra (0x7075): version 1, CRC of the header's name."""
+    return struct.pack("<2HBL", 0x7075, 5 + len(name), 1, zlib.crc32(name)) + name
+
+
+def _with(member: Member) -> Callable[[list[Member]], list[Member]]:
+    return lambda ms: [*ms, member]
+
+
+PNG = bytes(range(256)) * 50
+KEPT: dict[str, Callable[[list[Member]], list[Member]]] = {
+    "data descriptors": lambda ms: every(ms, descriptor=True),
+    "stored with data descriptors": lambda ms: every(ms, descriptor=True, method=0),
+    "zip64 extras on small members (local)": lambda ms: every(ms, local_zip64=True),
+    "NTFS times": lambda ms: every(ms, local_extra=NTFS, central_extra=NTFS),
+    "Unicode path extras": lambda ms: [
+        Member(
+            **{
+                **m.__dict__,
+                "local_extra": unicode_path(m.name),
+                "central_extra": unicode_path(m.name),
+            }
+        )
+        for m in ms
+    ],
+    "members in reverse order": lambda ms: ms[::-1],
+    "directory entries": lambda ms: [
+        ms[0],
+        Member(b"xl/", b"", 0, external_attr=0x10),
+        Member(b"xl/media/", b"", 0),
+        *ms[1:],
+    ],
+    "a backslash name": _with(Member(b"xl\\media\\image2.png", PNG)),
+    "a name in Latin-1 without the UTF-8 flag": _with(Member(b"xl/media/bild\xe4.png", PNG)),
+    "a name in UTF-8 without the UTF-8 flag": _with(Member("xl/media/bild-ä.png".encode(), PNG)),
+    "a name in UTF-8 with the flag": _with(
+        Member("xl/media/bild-ü.png".encode(), PNG, flags=0x800)
+    ),
+    "stored members": lambda ms: every(ms, method=0),
+    "a local header in another method": _with(Member(b"xl/media/image3.png", PNG, local_method=0)),
+    "member comments": lambda ms: every(ms, comment=b"c\xe9"),
+    "Unix attributes": lambda ms: every(ms, made_by=(3 << 8) | 20, external_attr=0o100644 << 16),
+    "deflate option bits": lambda ms: every(ms, flags=0x6),
+}
+
+
+def _wrote(tmp_path: Path, members: list[Member], comment: bytes = b"") -> tuple[bytes, bytes]:
+    src = build(members, comment=comment)
+    path = team_file(tmp_path, src)
+    write_back(path)
+    return src, path.read_bytes()
+
+
+@pytest.mark.parametrize("case", KEPT, ids=str)
+def test_every_member_not_edited_is_kept(case: str, tmp_path: Path) -> None:
+    src, out = _wrote(tmp_path, KEPT[case](team_members()))
+    before, after = records(src), records(out)
+    assert list(after) == list(before)
+    assert {n for n in before if before[n] != after[n]} == {SHEET}
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        assert zf.testzip() is None
+        assert b"synced" in zf.read(SHEET)
+    with zipfile.ZipFile(io.BytesIO(src)) as old, zipfile.ZipFile(io.BytesIO(out)) as new:
+        for info in old.infolist():
+            if info.filename != SHEET:
+                assert new.read(info.filename) == old.read(info)
+    writes = [CellWrite("Sheet", 3, 20, "synced"), CellWrite("Sheet", 4, 20, 0.5)]
+    assert patch_xlsx(out, writes) == out  # the same write again: byte-identical
+
+
+def test_the_archive_comment_is_kept(tmp_path: Path) -> None:
+    src, out = _wrote(tmp_path, team_members(), comment=b"team's note \xff")
+    assert zipfile.ZipFile(io.BytesIO(out)).comment == b"team's note \xff"
+    assert records(out)[PICTURE] == records(src)[PICTURE]
+
+
+def _refused(tmp_path: Path, data: bytes) -> WorkbookError:
+    path = team_file(tmp_path, data)
+    with pytest.raises(WorkbookError) as info:
+        write_back(path)
+    assert path.read_bytes() == data  # untouched
+    assert not list((path.parent / "backups").rglob("*.bak"))
+    assert str(info.value).startswith("sales.xlsx: ")
+    assert "Traceback" not in str(info.value)
+    return info.value
+
+
+def _cut_in_the_middle() -> bytes:
+    """Half the members gone, the central directory's end kept."""
+    data = build(team_members())
+    return data[: len(data) // 2] + data[-200:]
+
+
+REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
+    "duplicate names": (lambda: build([*team_members(), team_members()[-1]]), "two members"),
+    "truncated end record": (lambda: build(team_members())[:-40], "damaged"),
+    "a cut in the middle": (
+        _cut_in_the_middle,
+        "damaged",
+    ),
+    "a 5 GiB declared size": (
+        lambda: build(
+            [*team_members()[:-1], Member(PICTURE.encode(), PNG, declared={"size": 5 << 30})]
+        ),
+        "inflate to 5120.0 MiB",
+    ),
+    "an absolute name": (lambda: build([*team_members(), Member(b"/x.png", PNG)]), "/x.png"),
+    "a name out of the package": (
+        lambda: build([*team_members(), Member(b"../x.png", PNG)]),
+        "../x.png",
+    ),
+    "a self-extractor's stub": (lambda: b"MZ" + bytes(5000) + build(team_members()), "not an"),
+    "strong encryption": (
+        lambda: build([*team_members()[:-1], Member(PICTURE.encode(), PNG, flags=0x40)]),
+        PICTURE,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=str)
+def test_a_zip_that_cannot_be_kept_is_refused_untouched(case: str, tmp_path: Path) -> None:
+    make, phrase = REFUSED[case]
+    assert phrase in str(_refused(tmp_path, make()))
