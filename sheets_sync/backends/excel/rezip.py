@@ -92,14 +92,19 @@ def rezip(
 
 def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
     """Fits the records written here: no zip64, no encryption, replaced members stored
-    or deflated (defensive: the package check refused other methods before)."""
+    or deflated (defensive: the package check refused other methods before). ``size``:
+    the package's, within which every member's compressed bytes must lie."""
     if len(infos) >= 0xFFFF or size > LIMIT:
         return False
     for info in infos:
         if info.flag_bits & ENCRYPTED:
             return False  # zipfile refuses to read it, as a write-back must
-        if max(info.file_size, info.compress_size, info.header_offset) >= LIMIT:
+        if info.file_size >= LIMIT:
             return False
+        # A compressed size or offset past 4 GiB in a package under 4 GiB is a lie (a
+        # forged zip64 record): ``_raw`` refuses the member. Re-zipped through ``zipfile``
+        # (until 2026-12-07) every member was deflated again and its attributes 0 came
+        # back 0o600, and the same write twice was no longer byte-identical.
         if info.filename in changed and info.compress_type not in METHODS:
             return False
         if info.filename in changed and len(changed[info.filename]) >= LIMIT:

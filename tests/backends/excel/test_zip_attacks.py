@@ -124,6 +124,18 @@ def _refused(tmp_path: Path, data: bytes) -> WorkbookError:
     return info.value
 
 
+def test_a_member_declaring_a_5_gib_compressed_size_is_refused(tmp_path: Path) -> None:
+    """A zip64 central record declaring 5 GiB of compressed bytes for a picture whose
+    deflate stream is 1 KB (the file is 6 KB): ``zipfile`` inflates it, since the stream
+    ends first, so the read took it; the write-back took it for a package needing zip64
+    and re-zipped every member through ``zipfile``: all re-deflated, attributes 0 written
+    as 0o600 (every member's metadata changed), and the same write again no longer
+    byte-identical. No such member fits in a file under 4 GiB: it is damage, refused."""
+    members = [*team_members()[:-1], Member(PICTURE.encode(), PNG, declared={"csize": 5 << 30})]
+    error = _refused(tmp_path, build(members))
+    assert PICTURE in str(error)
+
+
 def _cut_in_the_middle() -> bytes:
     """Half the members gone, the central directory's end kept."""
     data = build(team_members())
