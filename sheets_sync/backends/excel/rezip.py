@@ -116,12 +116,22 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     """A member's name bytes and UTF-8 flag exactly as its local header has them. Names
     ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a name written in
     UTF-8 without the flag (``media/bild_ä.png``, as many zip tools write) came back as
-    ``bild_├ñ.png`` and the part its relationship names was gone (an image lost)."""
+    ``bild_├ñ.png`` and the part its relationship names was gone (an image lost). A local
+    name that is not the central directory's is refused (until 2026-12-07 the member was
+    written under the central name in both headers: renamed for a reader of local headers)."""
     at = info.header_offset
     head = data[at : at + LOCAL.size]
     if len(head) == LOCAL.size and head[:4] == b"PK\x03\x04":
         size = LOCAL.unpack(head)[-2]
-        return name_as_written(data[at + LOCAL.size : at + LOCAL.size + size], info)
+        raw = data[at + LOCAL.size : at + LOCAL.size + size]
+        name, flags = name_as_written(raw, info)
+        if name != raw:  # as zipfile refuses to open it; written under one name, renamed
+            raise WorkbookError(
+                f"zip member {info.filename} cannot be copied: its local header names it "
+                f"{raw.decode('utf-8', 'replace')!r} (the zip is damaged; save the file "
+                "again in Excel or LibreOffice)"
+            )
+        return name, flags
     return zip_name(info.filename)
 
 

@@ -136,6 +136,20 @@ def test_a_member_declaring_a_5_gib_compressed_size_is_refused(tmp_path: Path) -
     assert PICTURE in str(error)
 
 
+def test_a_member_its_local_header_names_otherwise_is_refused(tmp_path: Path) -> None:
+    """The central directory names the picture ``image1.png``, its local header
+    ``OTHER1.png``: ``zipfile`` refuses to open it (and so did the write-back when it
+    re-zipped through ``zipfile``); the raw copy wrote it under the central name in both
+    headers, a member renamed for any reader that goes by local headers (a streaming
+    unzip). Not read, not copied: refused, naming the member."""
+    members = [
+        *team_members()[:-1],
+        Member(PICTURE.encode(), PNG, local_name=b"xl/media/OTHER1.png"),
+    ]
+    error = _refused(tmp_path, build(members))
+    assert PICTURE in str(error) and "OTHER1.png" in str(error)
+
+
 def _cut_in_the_middle() -> bytes:
     """Half the members gone, the central directory's end kept."""
     data = build(team_members())
