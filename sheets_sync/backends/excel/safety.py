@@ -166,7 +166,10 @@ def _ole2_message(data: bytes) -> str:
 
 
 def _check_name(name: str, source: str) -> str:
-    """Refuse absolute paths and ``..`` (zip-slip), with either slash style."""
+    """Refuse absolute paths and ``..`` (zip-slip), with either slash style, and an
+    entry with no name (until 2026-12-07 an IndexError in ``ZipInfo.is_dir``)."""
+    if not name:
+        raise UnsafeWorkbookError("the zip holds an entry with no name", source=source)
     norm = name.replace("\\", "/")
     segments = norm.split("/")
     if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in segments:

@@ -175,6 +175,10 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
         "../x.png",
     ),
     "a self-extractor's stub": (lambda: b"MZ" + bytes(5000) + build(team_members()), "not an"),
+    "a member with no name": (  # an IndexError in the read (``ZipInfo.is_dir``)
+        lambda: build([*team_members(), Member(b"", b"zz", 0)]),
+        "no name",
+    ),
     "strong encryption": (
         lambda: build([*team_members()[:-1], Member(PICTURE.encode(), PNG, flags=0x40)]),
         PICTURE,
