@@ -49,7 +49,7 @@ def rezip(
     and ``removed`` ones left out. ``read`` inflates a member (for the ``zipfile`` path)."""
     kept = [i for i in infos if i.filename not in removed]
     if not _plain(kept, changed, len(data)):
-        return _with_zipfile(kept, changed, comment, read)
+        return _with_zipfile(data, kept, changed, comment, read)
     out = io.BytesIO()
     central: list[bytes] = []
     for info in kept:
@@ -82,7 +82,7 @@ def rezip(
     start = out.tell()
     directory = b"".join(central)
     if start + len(directory) > LIMIT:
-        return _with_zipfile(kept, changed, comment, read)
+        return _with_zipfile(data, kept, changed, comment, read)
     out.write(directory)
     n = len(central)
     out.write(END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
@@ -156,14 +156,25 @@ def _compress(body: bytes, method: int) -> bytes:
 
 
 def _with_zipfile(
+    data: bytes,
     infos: Sequence[zipfile.ZipInfo],
     changed: Mapping[str, bytes],
     comment: bytes,
     read: Callable[[str], bytes] | None,
 ) -> bytes:
-    """Every member inflated and written again by ``zipfile`` (zip64 when it must)."""
+    """Every member inflated and written again by ``zipfile`` (zip64 when it must). A
+    name ``zipfile`` would write in other bytes (one neither ASCII nor flagged UTF-8,
+    which it read as cp437 and writes as that string's UTF-8: the part its relationship
+    names gone) is refused; attributes 0 are kept (``zipfile`` writes them as 0o600)."""
     if read is None:
         raise ValueError("rezip: this package needs ``read`` to be re-zipped by zipfile")
+    for info in infos:
+        if _name_as_written(data, info) != zip_name(info.filename):
+            raise WorkbookError(
+                f"zip member {info.filename} cannot be copied: a package needing zip64 "
+                "(65,535 members or more, or one of 4 GiB) is written again whole, and its "
+                "name would not keep its bytes; save the file again in Excel or LibreOffice"
+            )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", strict_timestamps=False) as zout:
         for info in infos:
@@ -177,5 +188,6 @@ def _with_zipfile(
             zi.create_system = info.create_system
             zi.comment = info.comment
             zout.writestr(zi, payload)
+            zi.external_attr = info.external_attr  # 0 became 0o600; written at close
         zout.comment = comment
     return out.getvalue()

@@ -59,7 +59,9 @@ def every(members: list[Member], **changes: object) -> list[Member]:
     return [replace(m, **changes) for m in members]  # type: ignore[arg-type]
 
 
-def build(members: list[Member], *, comment: bytes = b"") -> bytes:
+def build(members: list[Member], *, comment: bytes = b"", zip64_end: bool = False) -> bytes:
+    """The zip of ``members``; ``zip64_end``: with zip64 end records (as some tools write
+    on any zip), which 65,535 members or more get anyway."""
     out = io.BytesIO()
     central = []
     for m in members:
@@ -119,6 +121,13 @@ def build(members: list[Member], *, comment: bytes = b"") -> bytes:
     start, directory = out.tell(), b"".join(central)
     out.write(directory)
     n = len(central)
+    if zip64_end or n >= 0xFFFF:
+        at = out.tell()
+        out.write(
+            struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, n, n, len(directory), start)
+        )
+        out.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, at, 1))
+        n = min(n, 0xFFFF)
     out.write(
         struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment))
     )
