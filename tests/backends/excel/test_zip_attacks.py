@@ -107,6 +107,18 @@ def test_every_member_not_edited_is_kept(case: str, tmp_path: Path) -> None:
     assert patch_xlsx(out, writes) == out  # the same write again: byte-identical
 
 
+def test_zip64_end_records_on_a_small_file(tmp_path: Path) -> None:
+    """Some tools write zip64 end records on any zip: read, and the written file (which
+    does not need them) has plain ones, every member kept."""
+    members = team_members()
+    members[-1] = Member(PICTURE.encode(), PNG, declared={"size": len(PNG)})  # zip64 extra
+    src = build(members, zip64_end=True)
+    path = team_file(tmp_path, src)
+    write_back(path)
+    before, after = records(src), records(path.read_bytes())
+    assert {n for n in before if before[n] != after[n]} == {SHEET}
+
+
 def test_the_archive_comment_is_kept(tmp_path: Path) -> None:
     src, out = _wrote(tmp_path, team_members(), comment=b"team's note \xff")
     assert zipfile.ZipFile(io.BytesIO(out)).comment == b"team's note \xff"
@@ -173,6 +185,12 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     "a name out of the package": (
         lambda: build([*team_members(), Member(b"../x.png", PNG)]),
         "../x.png",
+    ),
+    "an offset past 4 GiB": (
+        lambda: build(
+            [*team_members()[:-1], Member(PICTURE.encode(), PNG, declared={"offset": 5 << 30})]
+        ),
+        f"{PICTURE} cannot be read: bad local header",
     ),
     "a self-extractor's stub": (lambda: b"MZ" + bytes(5000) + build(team_members()), "not an"),
     "a member with no name": (  # an IndexError in the read (``ZipInfo.is_dir``)

@@ -42,7 +42,7 @@ class Member:
     comment: bytes = b""
     made_by: int = 20
     external_attr: int = 0
-    declared: dict[str, int] = field(default_factory=dict)  # central zip64 sizes that lie
+    declared: dict[str, int] = field(default_factory=dict)  # zip64 size, csize, offset
 
 
 def team_members() -> list[Member]:
@@ -93,10 +93,12 @@ def build(members: list[Member], *, comment: bytes = b"", zip64_end: bool = Fals
         if m.descriptor:
             out.write(struct.pack("<4s3L", b"PK\x07\x08", crc, len(raw), len(m.body)))
         csize, size, central_extra = len(raw), len(m.body), m.central_extra
-        if m.declared:
+        at = offset
+        if m.declared:  # all three in the zip64 extra, as the header says 0xFFFFFFFF
             size, csize = m.declared.get("size", size), m.declared.get("csize", csize)
-            central_extra = struct.pack("<2H2Q", ZIP64_EXTRA, 16, size, csize) + central_extra
-            size = csize = 0xFFFFFFFF
+            at = m.declared.get("offset", offset)
+            central_extra = struct.pack("<2H3Q", ZIP64_EXTRA, 24, size, csize, at) + central_extra
+            size = csize = at = 0xFFFFFFFF
         record = struct.pack(
             "<4s6H3L5H2L",
             b"PK\x01\x02",
@@ -115,7 +117,7 @@ def build(members: list[Member], *, comment: bytes = b"", zip64_end: bool = Fals
             0,
             0,
             m.external_attr,
-            offset,
+            at,
         )
         central.append(record + m.name + central_extra + m.comment)
     start, directory = out.tell(), b"".join(central)
