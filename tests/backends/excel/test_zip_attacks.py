@@ -168,6 +168,13 @@ def _cut_in_the_middle() -> bytes:
     return data[: len(data) // 2] + data[-200:]
 
 
+def _spanned() -> bytes:
+    """The end record saying the directory starts on disk 1 of a spanned zip."""
+    data = bytearray(build(team_members()))
+    struct.pack_into("<H", data, len(data) - 22 + 6, 1)
+    return bytes(data)
+
+
 REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     "duplicate names": (lambda: build([*team_members(), team_members()[-1]]), "two members"),
     "truncated end record": (lambda: build(team_members())[:-40], "damaged"),
@@ -192,6 +199,11 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
         ),
         f"{PICTURE} cannot be read: bad local header",
     ),
+    "a member encrypted (traditional)": (
+        lambda: build([*team_members()[:-1], Member(PICTURE.encode(), PNG, flags=0x1)]),
+        "encrypted",
+    ),
+    "a zip spanning disks": (_spanned, "damaged"),
     "a self-extractor's stub": (lambda: b"MZ" + bytes(5000) + build(team_members()), "not an"),
     "a member with no name": (  # an IndexError in the read (``ZipInfo.is_dir``)
         lambda: build([*team_members(), Member(b"", b"zz", 0)]),
