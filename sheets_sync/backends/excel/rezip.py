@@ -169,7 +169,8 @@ def _with_zipfile(
     if read is None:
         raise ValueError("rezip: this package needs ``read`` to be re-zipped by zipfile")
     for info in infos:
-        if _name_as_written(data, info) != zip_name(info.filename):
+        if _name_as_written(data, info)[0] != zip_name(info.filename)[0]:  # bytes: an
+            # ASCII name flagged UTF-8 (some tools flag every name) is the same name
             raise WorkbookError(
                 f"zip member {info.filename} cannot be copied: a package needing zip64 "
                 "(65,535 members or more, or one of 4 GiB) is written again whole, and its "

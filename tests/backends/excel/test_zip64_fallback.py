@@ -36,11 +36,14 @@ def through_zipfile(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_names_dates_attributes_and_comments_are_kept(tmp_path: Path) -> None:
-    """Attributes 0 (as many zip tools write them) were written as 0o600 by ``zipfile``."""
+    """Attributes 0 (as many zip tools write them) were written as 0o600 by ``zipfile``.
+    An ASCII name flagged UTF-8 is written in the same bytes, unflagged: kept."""
     members = [
-        Member(m.name, m.body, comment=b"note", external_attr=attr)
-        for m, attr in zip(team_members(), [0, 0o100644 << 16, 0x20] * 9, strict=False)
-    ]
+        Member(m.name, m.body, comment=b"note", external_attr=attr, flags=flags)
+        for m, attr, flags in zip(
+            team_members(), [0, 0o100644 << 16, 0x20] * 9, [0, 0x800] * 9, strict=False
+        )
+    ]  # ASCII names flagged UTF-8 too (as some tools flag every name): the same bytes
     src = build(members, comment=b"the team's note")
     path = team_file(tmp_path, src)
     write_back(path)
