@@ -35,6 +35,8 @@ from sheets_sync.zipwrite import (
     name_as_written,
     zip_name,
 )
+_UTF8 = 0x800  # flag bit 11: the name is UTF-8
+_AGAIN = "save the file again in Excel or LibreOffice"
 
 
 def rezip(
@@ -117,22 +119,44 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a name written in
     UTF-8 without the flag (``media/bild_ä.png``, as many zip tools write) came back as
     ``bild_├ñ.png`` and the part its relationship names was gone (an image lost). A local
-    name that is not the central directory's is refused (until 2026-12-07 the member was
-    written under the central name in both headers: renamed for a reader of local headers)."""
+    name that is not the central directory's, each decoded by its own header's flag as
+    ``zipfile`` reads them, is refused (until 2026-12-07 the member was written under the
+    central name in both headers: renamed for a reader of local headers). One spelled in
+    other bytes (cp437 unflagged, UTF-8 flagged centrally) is the same name: written as
+    the central directory has it."""
     at = info.header_offset
     head = data[at : at + LOCAL.size]
     if len(head) == LOCAL.size and head[:4] == b"PK\x03\x04":
-        size = LOCAL.unpack(head)[-2]
-        raw = data[at + LOCAL.size : at + LOCAL.size + size]
-        name, flags = name_as_written(raw, info)
-        if name != raw:  # as zipfile refuses to open it; written under one name, renamed
+        fields = LOCAL.unpack(head)
+        raw = data[at + LOCAL.size : at + LOCAL.size + fields[-2]]
+        utf8 = fields[2] & _UTF8
+        if raw.decode("utf-8" if utf8 else "cp437", "replace") != info.orig_filename:
+            # as zipfile refuses to open it; written under one name, renamed
             raise WorkbookError(
-                f"zip member {info.filename} cannot be copied: its local header names it "
-                f"{raw.decode('utf-8', 'replace')!r} (the zip is damaged; save the file "
-                "again in Excel or LibreOffice)"
+                f"zip member {_shown(info)} cannot be copied: its local header names it "
+                f"{_decoded(raw)!r} (the zip is damaged; {_AGAIN})"
             )
-        return name, flags
+        return name_as_written(raw, info)
     return zip_name(info.filename)
+
+
+def _decoded(raw: bytes) -> str:
+    """Name bytes as a person reads them: UTF-8 when they are (as most tools write, flag
+    or not), else cp437 (``zipfile``'s reading of an unflagged name)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp437")
+
+
+def _shown(info: zipfile.ZipInfo) -> str:
+    """A member's name for a message: its central bytes as ``_decoded`` reads them (not
+    ``zipfile``'s cp437 reading of UTF-8 bytes: ``bild-├ñ.png`` for ``bild-ä.png``)."""
+    try:
+        raw = info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    return _decoded(raw)
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:

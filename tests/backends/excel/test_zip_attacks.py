@@ -162,6 +162,30 @@ def test_a_member_its_local_header_names_otherwise_is_refused(tmp_path: Path) ->
     assert PICTURE in str(error) and "OTHER1.png" in str(error)
 
 
+def test_a_local_name_in_cp437_for_a_central_one_in_utf8_is_written(tmp_path: Path) -> None:
+    """The central directory names the picture ``bild-ä.png`` in UTF-8 (flagged), its
+    local header in cp437 without the flag: one name, as ``zipfile`` reads it (each header
+    decoded by its own flag). Written under the central name in both headers (until
+    2026-12-07 refused, the local bytes decoded by the central flag: ``'bild-\ufffd.png'``)."""
+    name = "xl/media/bild-ä.png"
+    cp437 = name.encode("cp437")
+    picture = Member(name.encode(), PNG, flags=0x800, local_name=cp437, local_flags=0)
+    out = _wrote(tmp_path, [*team_members(), picture])[1]
+    assert records(out)[name][1] == name.encode()
+    assert zipfile.ZipFile(io.BytesIO(out)).getinfo(name).flag_bits & 0x800
+    assert zipfile.ZipFile(io.BytesIO(out)).read(name) == PNG
+
+
+def test_a_local_name_other_than_the_central_one_is_quoted_as_read(tmp_path: Path) -> None:
+    """A local name in UTF-8 without the flag that is not the central one: refused,
+    quoted as the local header spells it (the bytes read as UTF-8, as most tools write)."""
+    members = [
+        *team_members()[:-1],
+        Member(PICTURE.encode(), PNG, local_name="xl/media/bild-ö.png".encode()),
+    ]
+    assert "'xl/media/bild-ö.png'" in str(_refused(tmp_path, build(members)))
+
+
 def _cut_in_the_middle() -> bytes:
     """Half the members gone, the central directory's end kept."""
     data = build(team_members())

@@ -39,6 +39,7 @@ class Member:
     local_zip64: bool = False  # the local sizes in a zip64 extra (0xFFFFFFFF in the header)
     local_name: bytes | None = None  # a local header naming it otherwise
     local_method: int | None = None
+    local_flags: int | None = None  # a local header flagged otherwise (the UTF-8 bit)
     comment: bytes = b""
     made_by: int = 20
     external_attr: int = 0
@@ -75,12 +76,13 @@ def build(members: list[Member], *, comment: bytes = b"", zip64_end: bool = Fals
             local_extra = struct.pack("<2H2Q", ZIP64_EXTRA, 16, len(m.body), len(raw)) + local_extra
         offset = out.tell()
         method = m.method if m.local_method is None else m.local_method
+        local_flags = flags if m.local_flags is None else m.local_flags
         out.write(
             struct.pack(
                 "<4s5H3L2H",
                 b"PK\x03\x04",
                 20,
-                flags,
+                local_flags,
                 method,
                 DOS_TIME,
                 DOS_DATE,
