@@ -164,12 +164,17 @@ def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     at = info.header_offset
     head = data[at : at + LOCAL.size]
     if len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
-        raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
+        raise WorkbookError(
+            f"zip member {_shown(info)} cannot be read: bad local header (the zip is "
+            f"damaged; {_AGAIN})"
+        )
     fields = LOCAL.unpack(head)
     start = at + LOCAL.size + fields[-2] + fields[-1]
     raw = data[start : start + info.compress_size]
     if len(raw) != info.compress_size:
-        raise WorkbookError(f"zip member {info.filename} cannot be read: truncated")
+        raise WorkbookError(
+            f"zip member {_shown(info)} cannot be read: truncated (the zip is damaged; {_AGAIN})"
+        )
     return raw
 
 
@@ -196,9 +201,9 @@ def _with_zipfile(
         if _name_as_written(data, info)[0] != zip_name(info.filename)[0]:  # bytes: an
             # ASCII name flagged UTF-8 (some tools flag every name) is the same name
             raise WorkbookError(
-                f"zip member {info.filename} cannot be copied: a package needing zip64 "
+                f"zip member {_shown(info)} cannot be copied: a package needing zip64 "
                 "(65,535 members or more, or one of 4 GiB) is written again whole, and its "
-                "name would not keep its bytes; save the file again in Excel or LibreOffice"
+                f"name would not keep its bytes; {_AGAIN}"
             )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", strict_timestamps=False) as zout:
