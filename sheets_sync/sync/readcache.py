@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 187  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 188  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -339,7 +339,7 @@ FORMAT = 187  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # a confidence is judged as its cell shows it (15 digits); 183: a confidence below 1 reads as it is,
 # not as shown; 184: a confidence a step from 1 (1.0000000000000002) in a percent cell is 100 %, not
 # 1 of 10; 185: numFmtId, totalsRowCount read by XSD (" 10 "); 186: damaged sharedStrings refused;
-# 187: a cell's s, a fillId read by XSD (s=" 1 ")), or the slot format
+# 187: s, fillId read by XSD (s=" 1 "); 188: a NUL in a zip name refused), or the slot format
 
 
 @fast_pickle

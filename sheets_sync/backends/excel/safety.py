@@ -165,18 +165,24 @@ def _ole2_message(data: bytes) -> str:
     return "password-protected or legacy .xls; save it as .xlsx without a password"
 
 
-def _check_name(name: str, source: str) -> str:
-    """Refuse absolute paths and ``..`` (zip-slip), with either slash style, and an
-    entry with no name (until 2026-12-07 an IndexError in ``ZipInfo.is_dir``)."""
-    if not name:
-        raise UnsafeWorkbookError("the zip holds an entry with no name", source=source)
+def _check_name(info: zipfile.ZipInfo, source: str) -> str:
+    """Refuse absolute paths and ``..`` (zip-slip), with either slash style, NUL, and an
+    entry with no name (until 2026-12-07 an IndexError in ``ZipInfo.is_dir``). The name
+    as its header has it (``orig_filename``) is checked too: ``ZipInfo`` cuts
+    ``filename`` at the first NUL, so ``a.png\0../../evil`` passed as ``a.png`` (and a
+    copy wrote its bytes out whole) and ``\0evil.png`` was an entry with no name."""
+    name = info.filename
+    for each in dict.fromkeys((info.orig_filename, name)):
+        if "\x00" in each:
+            raise UnsafeWorkbookError(f"unsafe path inside the workbook: {each!r}", source=source)
+        if not each:
+            raise UnsafeWorkbookError("the zip holds an entry with no name", source=source)
+        norm = each.replace("\\", "/")
+        segments = norm.split("/")
+        if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in segments:
+            raise UnsafeWorkbookError(f"unsafe path inside the workbook: {each!r}", source=source)
     norm = name.replace("\\", "/")
-    segments = norm.split("/")
-    if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in segments:
-        raise UnsafeWorkbookError(f"unsafe path inside the workbook: {name!r}", source=source)
-    if "\x00" in name:
-        raise UnsafeWorkbookError(f"unsafe path inside the workbook: {name!r}", source=source)
-    return normalise_part_name(posixpath.normpath(norm) if norm else norm)
+    return normalise_part_name(posixpath.normpath(norm))
 
 
 def refuse_twin(seen: dict[str, str], key: str, name: str, source: str | None = None) -> None:
@@ -364,7 +370,7 @@ def inspect_package(
     folded: dict[str, str] = {}  # part name, lower-cased -> the entry's name
     case_twins: list[tuple[str, str]] = []  # (first, second) names that differ in case only
     for info in infos:
-        name = _check_name(info.filename, source)
+        name = _check_name(info, source)
         refuse_unsafe_member(info, source)
         if info.is_dir():
             continue

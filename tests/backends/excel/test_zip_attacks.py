@@ -234,6 +234,14 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
         lambda: build([*team_members(), Member(b"", b"zz", 0)]),
         "no name",
     ),
+    "a NUL then a name out of the package": (  # ZipInfo cuts the name at the NUL
+        lambda: build([*team_members(), Member(b"xl/media/a.png\x00../../evil", PNG)]),
+        "unsafe path inside the workbook: 'xl/media/a.png\\x00../../evil'",
+    ),
+    "a name starting with NUL": (  # not an entry with no name
+        lambda: build([*team_members(), Member(b"\x00evil.png", PNG)]),
+        "unsafe path inside the workbook: '\\x00evil.png'",
+    ),
     "strong encryption": (
         lambda: build([*team_members()[:-1], Member(PICTURE.encode(), PNG, flags=0x40)]),
         PICTURE,
