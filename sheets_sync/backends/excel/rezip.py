@@ -11,13 +11,15 @@ replaced member in a method other than stored or deflated, but the patch's packa
 method first (since 2026-12-07): that branch of ``_plain`` is only defensive.
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
-comment; extra fields (timestamps, alignment padding) are dropped. Replaced members are
+comment; extra fields (timestamps, alignment padding) are dropped, and a member whose
+Unicode path extra (0x7075) names it otherwise than its header is refused. Replaced members are
 deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to import).
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -129,15 +131,49 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     if len(head) == LOCAL.size and head[:4] == b"PK\x03\x04":
         fields = LOCAL.unpack(head)
         raw = data[at + LOCAL.size : at + LOCAL.size + fields[-2]]
-        utf8 = fields[2] & _UTF8
-        if raw.decode("utf-8" if utf8 else "cp437", "replace") != info.orig_filename:
+        local = raw.decode("utf-8" if fields[2] & _UTF8 else "cp437", "replace")
+        if local != info.orig_filename:
             # as zipfile refuses to open it; written under one name, renamed
             raise WorkbookError(
                 f"zip member {_shown(info)} cannot be copied: its local header names it "
                 f"{_decoded(raw)!r} (the zip is damaged; {_AGAIN})"
             )
+        extra = data[at + LOCAL.size + fields[-2] : at + LOCAL.size + sum(fields[-2:])]
+        _refuse_unicode_path(info, local, raw, extra)
         return name_as_written(raw, info)
     return zip_name(info.filename)
+
+
+def _refuse_unicode_path(info: zipfile.ZipInfo, local: str, raw: bytes, extra: bytes) -> None:
+    """Refuse a member whose Info-ZIP Unicode path extra (0x7075, in either header, its
+    CRC that header's name bytes') names it otherwise than that header does (``local``:
+    the local name as its flag decodes it): the name 7-Zip, Windows or a newer Python's
+    ``zipfile`` reads, which the copy (header bytes kept, extras dropped) would lose, a
+    member renamed (until 2026-12-07 written so)."""
+    for header, name, fields in (
+        (local, raw, extra),
+        (info.orig_filename, _central_bytes(info), info.extra),
+    ):
+        for unicode in _unicode_paths(fields, name):
+            if unicode != header:
+                raise WorkbookError(
+                    f"zip member {_shown(info)} cannot be copied: its Unicode path extra "
+                    f"field names it {unicode!r} (the zip's names disagree; {_AGAIN})"
+                )
+
+
+def _unicode_paths(extra: bytes, name: bytes) -> list[str]:
+    """The names in ``extra``'s 0x7075 fields that stand for ``name`` (version 1, its
+    CRC): readers ignore one whose CRC is another's (the header renamed since)."""
+    found, at = [], 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<2H", extra, at)
+        body = extra[at + 4 : at + 4 + size]
+        at += 4 + size
+        version_1 = kind == 0x7075 and len(body) >= 5 and body[0] == 1
+        if version_1 and struct.unpack_from("<L", body, 1)[0] == zlib.crc32(name):
+            found.append(body[5:].decode("utf-8", "replace"))
+    return found
 
 
 def _decoded(raw: bytes) -> str:
@@ -149,14 +185,18 @@ def _decoded(raw: bytes) -> str:
         return raw.decode("cp437")
 
 
+def _central_bytes(info: zipfile.ZipInfo) -> bytes:
+    """The central directory's name bytes, as ``zipfile`` decoded them."""
+    try:
+        return info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
+    except UnicodeEncodeError:  # a reader told another metadata encoding
+        return info.orig_filename.encode("utf-8")
+
+
 def _shown(info: zipfile.ZipInfo) -> str:
     """A member's name for a message: its central bytes as ``_decoded`` reads them (not
     ``zipfile``'s cp437 reading of UTF-8 bytes: ``bild-├ñ.png`` for ``bild-ä.png``)."""
-    try:
-        raw = info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
-    except UnicodeEncodeError:
-        return info.filename
-    return _decoded(raw)
+    return _decoded(_central_bytes(info))
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
