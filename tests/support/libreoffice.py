@@ -67,6 +67,19 @@ def convert(
     ``infilter`` the import filter with its options (a CSV's: ``"CSV:44,34,76,1,..."``,
     what the import dialog would be set to).
     """
+    return convert_all([src], fmt, outdir, timeout=timeout, infilter=infilter)[0]
+
+
+def convert_all(
+    srcs: list[Path],
+    fmt: str,
+    outdir: Path,
+    *,
+    timeout: float = HANG,
+    infilter: str | None = None,
+) -> list[Path]:
+    """``convert`` of every file in ``srcs`` in one LibreOffice run (a start costs seconds
+    on a loaded machine); each output in order, named by its source's stem."""
     exe = require_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -79,11 +92,14 @@ def convert(
         fmt,
         "--outdir",
         str(outdir),
-        str(src),
+        *map(str, srcs),
     ]
     with _LOCK:  # one profile cannot serve two soffice processes at once
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    out = outdir / f"{src.stem}.{fmt.split(':', maxsplit=1)[0]}"
-    if proc.returncode != 0 or not out.exists():
-        raise RuntimeError(f"soffice failed ({proc.returncode}): {proc.stdout}{proc.stderr}")
-    return out
+    outs = [outdir / f"{src.stem}.{fmt.split(':', maxsplit=1)[0]}" for src in srcs]
+    missing = [out.name for out in outs if not out.exists()]
+    if proc.returncode != 0 or missing:
+        raise RuntimeError(
+            f"soffice failed ({proc.returncode}; no {missing}): {proc.stdout}{proc.stderr}"
+        )
+    return outs
