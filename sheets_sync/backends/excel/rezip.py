@@ -37,6 +37,7 @@ from sheets_sync.zipwrite import (
     name_as_written,
     zip_name,
 )
+
 _UTF8 = 0x800  # flag bit 11: the name is UTF-8
 _AGAIN = "save the file again in Excel or LibreOffice"
 
