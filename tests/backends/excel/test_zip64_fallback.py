@@ -4,7 +4,7 @@
 A write-back of a file with 65,600 members took that path (8 s), and every member came
 back re-deflated (its compressed bytes are not kept on this path), its attributes 0
 written as ``zipfile``'s 0o600. Here the path is taken as that package takes it
-(``rezip._LIMIT`` lowered, as test_rezip does), on a small file.
+(``rezip.LIMIT`` lowered, as test_rezip does), on a small file.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 @pytest.fixture(autouse=True)
 def through_zipfile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rezip, "_LIMIT", 1000)  # as a package with 65,535 members or more
+    monkeypatch.setattr(rezip, "LIMIT", 1000)  # as a package with 65,535 members or more
 
 
 def test_names_dates_attributes_and_comments_are_kept(tmp_path: Path) -> None:
