@@ -66,6 +66,7 @@ from sheets_sync.backends.excel.sheetscan import (
 )
 from sheets_sync.backends.excel.workbookparts import (
     SHARED_STRINGS,
+    STRING_MISSING,
     SheetPart,
     damaged_part,
     locate_sheets,
@@ -369,7 +370,8 @@ def _blamed(
     a cell that is fine), or ``exc`` itself when neither fits."""
     if exc.cell is not None or exc.tab is None:
         return exc
-    if (broken := damaged_part(data, package, source)) is not None:
+    lost = STRING_MISSING in exc.message  # the strings after an early </sst>, perhaps
+    if (broken := damaged_part(data, package, source, after_the_root=lost)) is not None:
         return broken
     main = main_part(package, source)
     rels = part_rels(package, main, source).values()

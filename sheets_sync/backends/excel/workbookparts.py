@@ -171,12 +171,21 @@ _FIXED_NAMES = {"/sharedStrings": "xl/sharedStrings.xml"}
 
 #: libxml2's words for anything after a part's root (NULs, white space with them, an
 #: element, text): calamine and LibreOffice 7.4 read every string of such a part, which
-#: was refused until a review on 2026-12-07
+#: was refused until a review on 2026-12-07. calamine reads no further than the root's
+#: end, though: ``<si>``s after an ``</sst>`` that comes too early are lost to it
+#: (``Cell string index not found in shared strings table``)
 _AFTER_THE_ROOT = "Extra content at the end of the document"
+#: calamine's words for a cell whose shared string it does not have
+STRING_MISSING = "Cell string index not found"
 
 
 def damaged_part(
-    data: bytes, package: Package, source: str, suffixes: tuple[str, ...] = SHARED_PARTS
+    data: bytes,
+    package: Package,
+    source: str,
+    suffixes: tuple[str, ...] = SHARED_PARTS,
+    *,
+    after_the_root: bool = False,
 ) -> WorkbookError | None:
     """The error naming the workbook's styles or shared strings part (of ``suffixes``)
     when it is no XML, and what to do; None when they parse (or the package has none).
@@ -188,7 +197,10 @@ def damaged_part(
     (until 2026-12-07). The shared strings are checked where calamine reads them,
     ``xl/sharedStrings.xml`` (``_FIXED_NAMES``): until a review on 2026-12-07 the part
     the relationships named, so a damaged one was read with its relationship gone, and
-    an intact one blamed for a damaged part it does not read."""
+    an intact one blamed for a damaged part it does not read. What follows a part's root
+    (``_AFTER_THE_ROOT``) is read past unless ``after_the_root``: when calamine found a
+    string missing, the strings there are the ones it lost, and the part is named (a
+    review on 2026-12-07: a cell that was fine was blamed)."""
     if package.kind != "xlsx":
         return None
     rels = part_rels(package, main_part(package, source), source).values()
@@ -202,7 +214,7 @@ def damaged_part(
         try:
             etree.fromstring(body, parser())
         except etree.XMLSyntaxError as exc:
-            if exc.msg.startswith(_AFTER_THE_ROOT):
+            if exc.msg.startswith(_AFTER_THE_ROOT) and not after_the_root:
                 continue  # read whole: calamine and LibreOffice 7.4 read past it
             damage = xml_damage(exc)
         else:  # the checks differ (a target parser): the part is named all the same

@@ -239,3 +239,53 @@ def test_other_damage_calamine_reads_is_still_named(
     with pytest.raises(WorkbookError) as got:
         read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
     assert said in str(got.value)
+
+
+def _last_end_dropped(body: bytes) -> bytes:
+    return body.rsplit(b"</sst>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [  # ``</sst>`` after the first string, after none, or ``<sst/>``; the strings after it
+        lambda b: _last_end_dropped(b.replace(b"</t></si>", b"</t></si></sst>", 1)),
+        lambda b: _last_end_dropped(re.sub(rb"(<sst[^>]*>)", rb"\1</sst>", b, count=1)),
+        lambda b: _last_end_dropped(re.sub(rb"(<sst[^>]*)>", rb"\1/>", b, count=1)),
+    ],
+)
+def test_strings_after_an_early_root_end_name_the_part(
+    tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    """calamine reads no string after the root's end and fails (``Cell string index not
+    found``): the part is named, not a cell that is fine (after 8863f8b9 read past what
+    follows the root, A1 was blamed, a string calamine had; a review on 2026-12-07)."""
+    data = _damaged(_book(tmp_path / "t.xlsx"), "xl/sharedStrings.xml", damage)
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    message = str(got.value)
+    assert message.startswith(
+        "sales.xlsx: the file is damaged: xl/sharedStrings.xml: "
+        "Extra content at the end of the document"
+    ), message
+    assert message.endswith(TO_DO), message
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        (b'<c r="1N"/>', "sales.xlsx!OKRs: the file is damaged: bad cell reference '1N'"),
+        (b'<c r="C1" t="b"><v>7</v></c>', "sales.xlsx!OKRs!C1: cannot read the tab: "),
+    ],
+)
+def test_harmless_content_after_the_root_blames_no_part_when_a_tab_fails(
+    tmp_path: Path, cell: bytes, said: str
+) -> None:
+    """NULs after the root, which calamine reads past, and a tab calamine refuses for
+    another reason (a bad reference, a bad boolean): that reason is said, not the part."""
+    data = _damaged(_book(tmp_path / "t.xlsx"), "xl/sharedStrings.xml", lambda b: b + b"\0\0")
+    data = _damaged(
+        data, "xl/worksheets/sheet1.xml", lambda b: b.replace(b"</row>", cell + b"</row>", 1)
+    )
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert str(got.value).startswith(said), str(got.value)
