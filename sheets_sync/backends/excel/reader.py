@@ -73,6 +73,7 @@ from sheets_sync.backends.excel.workbookparts import (
     main_part,
     part_rels,
     part_xml,
+    shared_strings,
     table_rows,
 )
 from sheets_sync.backends.excel.xmlutil import quoted
@@ -373,10 +374,7 @@ def _blamed(
     lost = STRING_MISSING in exc.message  # the strings after an early </sst>, perhaps
     if (broken := damaged_part(data, package, source, after_the_root=lost)) is not None:
         return broken
-    main = main_part(package, source)
-    rels = part_rels(package, main, source).values()
-    shared = next((t for typ, t in rels if typ.endswith("/sharedStrings")), None)
-    ref = blamed_cell(exc.message, xml, package.part(shared) if shared else None)
+    ref = blamed_cell(exc.message, xml, shared_strings(package))
     if ref is None:
         return _bad_reference(exc, xml) or exc
     if (damaged := damaged_reference(ref)) is not None:

@@ -169,6 +169,13 @@ SHARED_STRINGS = ("/sharedStrings",)
 _FIXED_NAMES = {"/sharedStrings": "xl/sharedStrings.xml"}
 
 
+def shared_strings(package: Package) -> bytes | None:
+    """The shared strings part calamine reads (``_FIXED_NAMES``), or None: the strings a
+    cell's index is counted in (until a review on 2026-12-07 the part the relationship
+    named, so an intact cell was blamed and the bad one not)."""
+    return package.part(_FIXED_NAMES["/sharedStrings"])
+
+
 #: libxml2's words for anything after a part's root (NULs, white space with them, an
 #: element, text): calamine and LibreOffice 7.4 read every string of such a part, which
 #: was refused until a review on 2026-12-07. calamine reads no further than the root's
