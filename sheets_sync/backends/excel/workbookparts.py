@@ -210,11 +210,13 @@ def damaged_part(
     review on 2026-12-07: a cell that was fine was blamed)."""
     if package.kind != "xlsx":
         return None
-    rels = part_rels(package, main_part(package, source), source).values()
+    rels: list[tuple[str, str]] | None = None  # read only for a part of no fixed name
     for suffix in suffixes:
-        name = _FIXED_NAMES.get(suffix) or next(
-            (t for typ, t in rels if typ.endswith(suffix)), None
-        )
+        name = _FIXED_NAMES.get(suffix)
+        if name is None:
+            if rels is None:
+                rels = list(part_rels(package, main_part(package, source), source).values())
+            name = next((t for typ, t in rels if typ.endswith(suffix)), None)
         body = package.part(name) if name else None
         if name is None or body is None or is_well_formed(body):
             continue

@@ -15,7 +15,10 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
+from sheets_sync.backends.excel import workbookparts
 from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.backends.excel.safety import inspect_package
+from sheets_sync.backends.excel.workbookparts import SHARED_STRINGS
 from sheets_sync.cli import cli
 from sheets_sync.errors import WorkbookError
 
@@ -313,3 +316,19 @@ def test_a_missing_string_is_counted_where_calamine_reads_the_strings(tmp_path: 
         "sales.xlsx!OKRs!C2: cannot read the tab: "
         "Cell string index not found in shared strings table"
     )
+
+
+def test_the_relationships_are_not_read_for_the_shared_strings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-check reads ``xl/sharedStrings.xml`` by its fixed name: the workbook's
+    relationships, read again for each read, were half its cost (0.024 s of 0.049 s over
+    500 teams, a review on 2026-12-07)."""
+    data = _book(tmp_path / "t.xlsx")
+    package = inspect_package(data, source="sales.xlsx", max_uncompressed_bytes=2**26)
+
+    def unread(*args: object) -> None:
+        raise AssertionError("the relationships were read")
+
+    monkeypatch.setattr(workbookparts, "part_rels", unread)
+    assert workbookparts.damaged_part(data, package, "sales.xlsx", SHARED_STRINGS) is None
