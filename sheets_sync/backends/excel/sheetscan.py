@@ -253,14 +253,24 @@ def bad_reference(xml: bytes, holding: str | None = None) -> tuple[str, str] | N
     holding the character ``holding`` (calamine's ``got 24``) if one does; None for
     none found before any damage to the XML. Only after calamine refused the tab for a
     reference (``REFERENCE_REASONS``): it said ``Expecting alphanumeric character, got
-    4E``, of no cell (until 2026-12-07)."""
+    4E``, of no cell (until 2026-12-07). Only where calamine reads them (``_read_here``):
+    one it passes over was named in place of the bad one (until a review on 2026-12-07)."""
     first: tuple[str, str] | None = None
-    events = iterparse(xml, ("end",), ("{*}c", "{*}dimension", "{*}mergeCell", "{*}row"))
+    within = {"sheetData": 0, "mergeCells": 0}  # 0 before the first, 1 in it, 2 after
+    tags = ("{*}c", "{*}dimension", "{*}mergeCell", "{*}row", "{*}sheetData", "{*}mergeCells")
+    events = iterparse(xml, ("start", "end"), tags)
     try:
-        for _, el in events:
+        for event, el in events:
             name = local_name(el.tag)
-            if name == "row":
-                el.clear(keep_tail=False)
+            if name in within:
+                if within[name] == (0 if event == "start" else 1):
+                    within[name] += 1
+                continue
+            if event == "end":
+                if name == "row":
+                    el.clear(keep_tail=False)
+                continue
+            if name == "row" or not _read_here(name, within):
                 continue
             attr, what = _REFERENCED[name]
             ref = el.get(attr)
@@ -274,6 +284,19 @@ def bad_reference(xml: bytes, holding: str | None = None) -> tuple[str, str] | N
     except etree.XMLSyntaxError:
         return first
     return first
+
+
+def _read_here(name: str, within: dict[str, int]) -> bool:
+    """Whether calamine reads a ``c``, ``mergeCell`` or ``dimension`` where it stands
+    (``within``: before, in or after the first ``sheetData`` and ``mergeCells``, at any
+    depth): a cell in the first ``sheetData``, in a row or not; a merged range in the
+    first ``mergeCells``; a ``<dimension>`` before the first ``sheetData``, wherever.
+    Elsewhere it passes them over (probed with python-calamine 0.9.1, 2026-12-07)."""
+    if name == "c":
+        return within["sheetData"] == 1
+    if name == "mergeCell":
+        return within["mergeCells"] == 1
+    return within["sheetData"] == 0
 
 
 def _hidden_span(col: etree._Element) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from sheets_sync.backends.excel.reader import _bad_reference, read_workbook_bytes
-from sheets_sync.backends.excel.sheetscan import bad_reference
+from sheets_sync.backends.excel.sheetscan import bad_reference, refused_byte
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_damaged_shared_parts import TO_DO
 from tests.backends.excel.test_reader_error_codes import SHEET, _team
@@ -155,3 +155,58 @@ def test_the_reference_holding_calamines_byte_is_named() -> None:
     refused = WorkbookError("cannot read the tab: Range is missing the expected row component.")
     said = _bad_reference(refused, sheet)
     assert said is not None and "'A0' of the tab's <dimension>" in str(said)
+
+
+def _edited(old: bytes, new: bytes) -> bytes:
+    """The team workbook, ``old`` in its worksheet replaced by ``new`` once."""
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                assert old in body, old
+                body = body.replace(old, new, 1)
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+_SD, _END = b"<sheetData>", b"</sheetData>"
+_MERGED = b'<mergeCells><mergeCell ref="A1:B1"/></mergeCells>'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "read"),
+    [  # where a bad reference '1N' stands, and whether calamine reads it (probed, 0.9.1)
+        (_SD, b'<c r="1N"/>' + _SD, False),  # a cell before the sheetData
+        (_END, _END + b'<row r="9"><c r="1N"/></row>', False),  # after it
+        (_END, _END + b'<sheetData><row r="9"><c r="1N"/></row></sheetData>', False),
+        (_SD, _SD + b'<c r="1N"/>', True),  # in the sheetData, in no row
+        (_SD, _SD + b'<x><row r="9"><c r="1N"/></row></x>', True),
+        (_SD, b'<mergeCell ref="1N"/>' + _SD, False),  # a merged range in no mergeCells
+        (_END, _END + b'<extLst><ext><mergeCell ref="1N"/></ext></extLst>', False),
+        (_END, _END + _MERGED + b'<mergeCell ref="1N"/>', False),  # after the mergeCells
+        (_END, _END + b'<mergeCells><x><mergeCell ref="1N"/></x></mergeCells>', True),
+        (_END, _END + _MERGED + _MERGED.replace(b"A1:B1", b"1N"), False),  # a second one
+        (_SD, b'<dimension ref="1N"/>' + _SD, True),  # a second <dimension>, before
+        (_SD, b'<sheetViews><dimension ref="1N"/></sheetViews>' + _SD, True),
+        (_SD, _SD + b'<dimension ref="1N"/>', False),  # in the sheetData
+        (_END, _END + b'<dimension ref="1N"/>', False),  # after it
+    ],
+)
+def test_a_bad_reference_is_named_only_where_calamine_reads_it(
+    old: bytes, new: bytes, read: bool
+) -> None:
+    """With a cell ``C0`` (which calamine refuses) in row 2 too: the ``1N`` is named
+    where calamine reads it, else ``C0`` (until a review on 2026-12-07 a ``1N`` anywhere
+    in the worksheet was named, one calamine passed over)."""
+    alone = _edited(old, new)
+    if read:
+        with pytest.raises(WorkbookError, match="bad cell reference '1N'"):
+            read_workbook_bytes(alone, source="sales.xlsx", tabs=["OKRs"])
+    else:
+        assert "OKRs" in read_workbook_bytes(alone, source="sales.xlsx", tabs=["OKRs"]).sheets
+    both = zipfile.ZipFile(io.BytesIO(alone)).read(SHEET)
+    both = re.sub(rb'(<row r="2"[^>]*>)', rb'\1<c r="C0"/>', both, count=1)
+    said = bad_reference(both, refused_byte("Expecting alphanumeric character, got 4E"))
+    assert said is not None and said[0] == ("1N" if read else "C0"), said
