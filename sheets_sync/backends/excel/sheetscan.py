@@ -219,8 +219,12 @@ _REFERENCED = {
     "dimension": ("ref", "of the tab's <dimension>"),
     "mergeCell": ("ref", "of a merged range"),
 }
-#: the byte calamine names in ``Expecting alphanumeric character, got 4E``
-_GOT = re.compile(r"alphanumeric character, got ([0-9A-Fa-f]{2})\b")
+#: the byte calamine names in ``Expecting alphanumeric character, got 4E``: in hex, with
+#: no leading zero (``got 9``, a tab; until a review on 2026-12-07 two digits were wanted)
+_GOT = re.compile(r"alphanumeric character, got ([0-9A-Fa-f]{1,2})\b")
+#: a raw tab, LF or CR in an attribute, which calamine names, the XML parser reads as a
+#: space (attribute-value normalisation)
+_AS_A_SPACE = frozenset("\t\n\r")
 
 
 def _calamine_reads(cell: str) -> bool:
@@ -241,9 +245,13 @@ def _calamine_reads(cell: str) -> bool:
 
 def refused_byte(message: str) -> str | None:
     """The character calamine's ``Expecting alphanumeric character, got 24`` names ($),
-    or None for another message (or a byte that is no ASCII character)."""
+    or None for another message (or a byte that is no ASCII character). A tab, LF or CR
+    (``got 9``, ``got A``, ``got D``) is a space, as the reference reads (``_AS_A_SPACE``)."""
     got = _GOT.search(message)
-    return chr(int(got[1], 16)) if got is not None and int(got[1], 16) < 0x80 else None
+    if got is None or int(got[1], 16) >= 0x80:
+        return None
+    char = chr(int(got[1], 16))
+    return " " if char in _AS_A_SPACE else char
 
 
 def bad_reference(xml: bytes, holding: str | None = None) -> tuple[str, str] | None:
