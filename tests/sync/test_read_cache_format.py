@@ -13,6 +13,9 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     from sheets_sync.sync.readcache import FORMAT
 
     fields = [f.name for f in dataclasses.fields(SheetGrid)]
+    # 6: a confidence of 100% in a percent cell; 7: tabs found by grid.tab_key, headers of
+    # any script, the slot holds a digest; 8: a key result's cells in a percent format;
+    # 9: an Excel Table's totals row is no data row
     # 10: the same grid, but a row a filter hides is no longer in ``hidden_rows``
     # 11: the same grid, but the mapping reads other records and values from it
     # 12: the same grid; an .ods file's null date now counts its day numbers
