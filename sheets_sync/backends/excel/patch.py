@@ -34,7 +34,7 @@ from sheets_sync.backends.excel.safety import (
     refuse_unsafe_member,
 )
 from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
-from sheets_sync.backends.excel.styles import StyleBook
+from sheets_sync.backends.excel.stylememo import SharedStyleBook
 from sheets_sync.backends.excel.xmlutil import (
     MAIN_NS,
     PREFIX,
@@ -321,7 +321,7 @@ def patch_xlsx(
             edits = by_tab[w.sheet] = per_part.setdefault(info.part, (info, {}))[1]
         edits[(w.row, w.col)] = w  # a CellWrite is an Edit: no copy per cell
 
-    book: StyleBook | None = None
+    book: SharedStyleBook | None = None
     styles_rel = next((r for r in rels if r.rtype == _T_STYLES), None)
     styles_part = pkg.find(styles_rel.target) if styles_rel else None
     if any(e.style is not None for _, edits in per_part.values() for e in edits.values()):
@@ -329,7 +329,7 @@ def patch_xlsx(
             raise WorkbookError(
                 "the workbook has no styles part, so status colours cannot be applied"
             )
-        book = StyleBook(pkg.read(styles_part), styles_part)
+        book = SharedStyleBook(pkg.read(styles_part), styles_part)
 
     # keyed by the style's identity: a dataclass's __hash__ hashes a tuple of its fields on
     # every call. Each entry keeps its style alive, so no id is reused within the call even

@@ -1,0 +1,113 @@
+"""``SharedStyleBook`` answers every ``xf_for`` and writes every ``styles.xml`` byte for
+byte as a ``StyleBook`` of its own would, whatever other books of the same styles.xml
+asked before it, in whatever order."""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.excel import stylememo
+from sheets_sync.backends.excel.stylememo import SharedStyleBook
+from sheets_sync.backends.excel.styles import StyleBook
+from sheets_sync.grid import CellStyle
+
+TEMPLATE = Path(__file__).parents[3] / "templates" / "team.xlsx"
+NS = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+SMALL = NS + (
+    b'<fonts count="1"><font><sz val="11"/></font></fonts><fills count="2"><fill>'
+    b'<patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+    b'</fill></fills><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0"/>'
+    b'<xf numFmtId="9" fontId="0" fillId="0" applyNumberFormat="1"/></cellXfs>'
+    b"</styleSheet>"
+)
+STYLES = [
+    CellStyle(fill="C6EFCE"),
+    CellStyle(fill="FFC7CE", bold=True),
+    CellStyle(fill="FFEB9C"),
+    CellStyle(number_format="0%"),
+    CellStyle(number_format="0.0%"),
+    CellStyle(font_color="9C0006", italic=True),
+    CellStyle(),
+]
+
+
+def _template_styles() -> bytes:
+    with zipfile.ZipFile(TEMPLATE) as zf:
+        return zf.read("xl/styles.xml")
+
+
+@pytest.fixture(autouse=True)
+def _no_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stylememo, "_TREES", {})
+
+
+def _calls(rng: random.Random) -> list[tuple[int, CellStyle]]:
+    """A team's calls: a few base xfs (one past the list too), styles in some order,
+    some asked twice."""
+    return [(rng.choice([0, 1, 2, 40]), rng.choice(STYLES)) for _ in range(rng.randint(0, 12))]
+
+
+@pytest.mark.parametrize("xml", [SMALL, _template_styles()], ids=["small", "template"])
+@pytest.mark.parametrize("max_states", [4096, 5])
+def test_every_book_answers_as_its_own_would(
+    monkeypatch: pytest.MonkeyPatch, xml: bytes, max_states: int
+) -> None:
+    monkeypatch.setattr(stylememo, "_MAX_STATES", max_states)
+    rng = random.Random(7)
+    teams = [_calls(rng) for _ in range(60)]
+    teams += teams[:20]  # the same calls again: answered from the tree
+    teams += [t[: len(t) // 2] for t in teams[:20]]  # a prefix: a state in the tree
+    for calls in teams:
+        shared, own = SharedStyleBook(xml), StyleBook(xml)
+        for base_xf, style in calls:
+            assert shared.xf_for(base_xf, style) == own.xf_for(base_xf, style)
+        assert shared.render() == own.render()
+        assert shared.render() == own.render()  # asked twice
+
+
+def test_the_tree_is_used() -> None:
+    """Nothing is replayed when a book follows a path another took, to its render."""
+    xml = _template_styles()
+    first = SharedStyleBook(xml)
+    for style in STYLES:
+        first.xf_for(0, style)
+    first.render()
+    again = SharedStyleBook(xml)
+    answers = [again.xf_for(0, style) for style in STYLES]
+    rendered = again.render()
+    assert again._book is None  # no StyleBook was built
+    own = StyleBook(xml)
+    assert answers == [own.xf_for(0, style) for style in STYLES]
+    assert rendered == own.render() and rendered is not None
+
+
+def test_other_parts_and_contents_are_other_trees() -> None:
+    a = SharedStyleBook(SMALL)
+    a.xf_for(1, STYLES[0])
+    a.render()
+    other = SMALL.replace(b'numFmtId="9"', b'numFmtId="10"')
+    for xml, part in ((other, "xl/styles.xml"), (SMALL, "xl/Styles2.xml")):
+        book, own = SharedStyleBook(xml, part), StyleBook(xml, part)
+        assert book.xf_for(1, STYLES[0]) == own.xf_for(1, STYLES[0])
+        assert book.render() == own.render()
+
+
+def test_a_call_that_fails_is_not_remembered() -> None:
+    bad = CellStyle(fill="not a colour")
+    for _ in range(2):
+        book = SharedStyleBook(SMALL)
+        book.xf_for(0, STYLES[0])
+        with pytest.raises(ValueError, match="not RGB hex"):
+            book.xf_for(0, bad)
+
+
+def test_a_large_styles_part_is_not_kept() -> None:
+    big = SMALL.replace(b"</styleSheet>", b"<!--" + b"x" * (64 << 10) + b"--></styleSheet>")
+    book, own = SharedStyleBook(big), StyleBook(big)
+    assert book.xf_for(0, STYLES[1]) == own.xf_for(0, STYLES[1])
+    assert book.render() == own.render()
+    assert not stylememo._TREES
