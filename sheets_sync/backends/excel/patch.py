@@ -44,6 +44,7 @@ from sheets_sync.backends.excel.xmlutil import (
     parse_xml,
     replace_spans,
 )
+from sheets_sync.deflate import read_member
 from sheets_sync.errors import (
     EncryptedWorkbookError,
     WorkbookError,
@@ -109,8 +110,9 @@ class Package:
     def read(self, name: str) -> bytes:
         data = self._read.get(name)
         if data is None:
-            try:
-                data = self.zf.read(name)
+            info = self.zf.getinfo(name)  # a name not in the zip: KeyError, as zf.read's
+            try:  # inflated by ISA-L, checked as zipfile checks it (``read_member``)
+                data = read_member(self.data, info)
             except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
                 raise WorkbookError(f"zip member {name} cannot be read: {exc}") from None
             if len(data) <= 1 << 20:  # a big one is not held twice (read, then rezipped)
