@@ -13,7 +13,8 @@ archive needs them) follow APPNOTE 6.3.x as ``zipfile`` writes them.
 Every member keeps its name, order, timestamp, attributes and comment; the copied ones
 their method and their name's very bytes and UTF-8 flag too, as ``rezip`` keeps them
 (extra fields are dropped: xlsxwriter writes none). A member to copy in a method other
-than stored or deflated, or encrypted, is refused (``WorkbookError``); xlsxwriter writes none.
+than stored or deflated, or encrypted, is refused (``WorkbookError``, naming the workbook
+and the member); xlsxwriter writes none.
 """
 
 from __future__ import annotations
@@ -47,10 +48,14 @@ METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class ZipWriter:
-    """Members appended to ``out`` (seekable, at offset 0); ``close`` writes the directory."""
+    """Members appended to ``out`` (seekable, at offset 0); ``close`` writes the directory.
+    ``source``: the workbook copied from, as its errors name it (``company.xlsx: zip
+    member xl/media/a.png cannot be read: ...``; until the thirty-fifth pass only the
+    member was named)."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, source: str | None = None) -> None:
         self._out = out
+        self._source = source
         self._central: list[bytes] = []
 
     def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
@@ -59,18 +64,24 @@ class ZipWriter:
         if info.compress_type not in METHODS or info.flag_bits & ENCRYPTED:
             how = "encrypted" if info.flag_bits & ENCRYPTED else f"method {info.compress_type}"
             raise WorkbookError(
-                f"zip member {info.filename} cannot be copied: {how} (only stored or deflated)"
+                f"zip member {info.filename} cannot be copied: {how} (only stored or deflated)",
+                source=self._source,
             )
         source.seek(info.header_offset)
         head = source.read(LOCAL.size)
         if len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
-            raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
+            raise WorkbookError(
+                f"zip member {info.filename} cannot be read: bad local header",
+                source=self._source,
+            )
         fields = LOCAL.unpack(head)
         name, flags = name_as_written(source.read(fields[-2]), info)
         source.seek(fields[-1], 1)
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
-            raise WorkbookError(f"zip member {info.filename} cannot be read: truncated")
+            raise WorkbookError(
+                f"zip member {info.filename} cannot be read: truncated", source=self._source
+            )
         zip64 = max(info.file_size, info.compress_size) >= LIMIT
         at = self._local(
             info, name, flags, info.compress_type, info.CRC, len(raw), info.file_size, zip64

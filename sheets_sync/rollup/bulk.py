@@ -393,7 +393,7 @@ class BulkCells:
             path.open("rb") as source,
             tmp.open("wb") as target,
         ):
-            out = ZipWriter(target)
+            out = ZipWriter(target, source=str(path))
             for info in src.infolist():
                 index = names.get(info.filename)
                 if index is None:

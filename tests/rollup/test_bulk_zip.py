@@ -240,3 +240,35 @@ def test_an_encrypted_member_is_refused() -> None:
     info.flag_bits |= 0x1
     with pytest.raises(WorkbookError, match=r"bild-ä\.png cannot be copied: encrypted"):
         ZipWriter(io.BytesIO()).copy(io.BytesIO(bytes(src)), info)
+
+
+def test_a_member_that_cannot_be_copied_names_the_workbook(tmp_path: Path) -> None:
+    """The splice's error names the company workbook and the member (until the
+    thirty-fifth pass only the member: ``zip member docProps/app.xml cannot be read``)."""
+    path = tmp_path / "company.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Data")
+    bulk = BulkCells()
+    bulk.column(ws, 0, 1, [f"team {i}" for i in range(300)], "text", None)
+    book.close()
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("docProps/app.xml")
+    data[info.header_offset : info.header_offset + 4] = b"XXXX"
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError) as caught:
+        bulk.splice(path)
+    assert caught.value.source == str(path)
+    assert str(caught.value) == (
+        f"{path}: zip member docProps/app.xml cannot be read: bad local header"
+    )
+
+
+@pytest.mark.parametrize("source", [None, "company.xlsx"])
+def test_the_writer_s_errors_name_its_source(source: str | None) -> None:
+    src = bytearray(_source())
+    info = zipfile.ZipFile(io.BytesIO(bytes(src))).infolist()[0]
+    info.flag_bits |= 0x1
+    with pytest.raises(WorkbookError) as caught:
+        ZipWriter(io.BytesIO(), source).copy(io.BytesIO(bytes(src)), info)
+    assert caught.value.source == source
+    assert str(caught.value).startswith(f"{source}: zip member" if source else "zip member")
