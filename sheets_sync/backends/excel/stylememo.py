@@ -38,11 +38,12 @@ class _State:
 
 
 class _Tree:
-    __slots__ = ("root", "states")
+    __slots__ = ("parsed", "root", "states")
 
     def __init__(self) -> None:
         self.states = 1
         self.root = _State(self)
+        self.parsed = False  # a StyleBook was made of it: its styles.xml is no error
 
 
 _TREES: dict[tuple[bytes, str], _Tree] = {}
@@ -71,7 +72,12 @@ class SharedStyleBook:
         self._state = _root(xml, part)
         self._calls: list[tuple[int, CellStyle]] = []  # those that moved the state on
         self._seen: dict[tuple[int, CellStyle], int] = {}  # StyleBook's own memo
-        self._book = None if self._state is not None else StyleBook(xml, part)
+        self._book = None
+        if self._state is None or not self._state.tree.parsed:
+            # made here, as a StyleBook was: a styles.xml it refuses is refused here
+            self._book = StyleBook(xml, part)
+            if self._state is not None:
+                self._state.tree.parsed = True
 
     def xf_for(self, base_xf: int, style: CellStyle) -> int:
         key = (base_xf, style)

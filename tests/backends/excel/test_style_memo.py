@@ -13,6 +13,7 @@ import pytest
 from sheets_sync.backends.excel import stylememo
 from sheets_sync.backends.excel.stylememo import SharedStyleBook
 from sheets_sync.backends.excel.styles import StyleBook
+from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle
 
 TEMPLATE = Path(__file__).parents[3] / "templates" / "team.xlsx"
@@ -111,3 +112,13 @@ def test_a_large_styles_part_is_not_kept() -> None:
     assert book.xf_for(0, STYLES[1]) == own.xf_for(0, STYLES[1])
     assert book.render() == own.render()
     assert not stylememo._TREES
+
+
+@pytest.mark.parametrize("damage", [b"", b"<styleSheet"], ids=["empty", "unclosed"])
+def test_a_styles_part_a_book_refuses_is_refused_when_made(damage: bytes) -> None:
+    """As a ``StyleBook`` is: before any sheet is edited, the second time too."""
+    for _ in range(2):
+        with pytest.raises(WorkbookError):
+            SharedStyleBook(damage)
+        with pytest.raises(WorkbookError):
+            StyleBook(damage)
