@@ -22,7 +22,9 @@ from sheets_sync.grid import CellStyle
 #: a styles.xml is kept (as the key of its tree) up to this size, as ``styles._parse``'s
 _MAX_KEPT = 64 << 10
 _MAX_TREES = 64  # distinct (styles.xml, part) a process keeps; the oldest goes first
-_MAX_STATES = 4096  # a tree's states: past that, new ones are not kept
+_MAX_STATES = 1024  # a tree's states: past that, new ones are not kept
+#: the rendered styles.xml kept, all trees together (a first night keeps ~1 MB: 55 renders)
+_MAX_RENDERED = 16 << 20
 _UNRENDERED = b"\x00unrendered"  # a state's render not yet known (None is an answer)
 
 
@@ -38,16 +40,18 @@ class _State:
 
 
 class _Tree:
-    __slots__ = ("parsed", "root", "states")
+    __slots__ = ("parsed", "rendered", "root", "states")
 
     def __init__(self) -> None:
         self.states = 1
+        self.rendered = 0  # bytes of its states' renders
         self.root = _State(self)
         self.parsed = False  # a StyleBook was made of it: its styles.xml is no error
 
 
 _TREES: dict[tuple[bytes, str], _Tree] = {}
 _LOCK = threading.Lock()
+_KEPT = [0]  # bytes of the renders every tree keeps
 
 
 def _root(xml: bytes, part: str) -> _State | None:
@@ -58,7 +62,7 @@ def _root(xml: bytes, part: str) -> _State | None:
         tree = _TREES.get(key)
         if tree is None:
             while len(_TREES) >= _MAX_TREES:
-                del _TREES[next(iter(_TREES))]
+                _KEPT[0] -= _TREES.pop(next(iter(_TREES))).rendered
             tree = _TREES[key] = _Tree()
         return tree.root
 
@@ -101,7 +105,12 @@ class SharedStyleBook:
             return state.rendered
         rendered = self._live().render()
         if state is not None:
-            state.rendered = rendered
+            size = len(rendered or b"")
+            with _LOCK:
+                if state.rendered is _UNRENDERED and _KEPT[0] + size <= _MAX_RENDERED:
+                    state.rendered = rendered
+                    state.tree.rendered += size
+                    _KEPT[0] += size
         return rendered
 
     def _live(self) -> StyleBook:

@@ -44,6 +44,7 @@ def _template_styles() -> bytes:
 @pytest.fixture(autouse=True)
 def _no_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stylememo, "_TREES", {})
+    monkeypatch.setattr(stylememo, "_KEPT", [0])
 
 
 def _calls(rng: random.Random) -> list[tuple[int, CellStyle]]:
@@ -53,11 +54,16 @@ def _calls(rng: random.Random) -> list[tuple[int, CellStyle]]:
 
 
 @pytest.mark.parametrize("xml", [SMALL, _template_styles()], ids=["small", "template"])
-@pytest.mark.parametrize("max_states", [4096, 5])
+@pytest.mark.parametrize(
+    ("max_states", "max_rendered", "max_trees"), [(1024, 16 << 20, 64), (5, 3000, 1)]
+)
 def test_every_book_answers_as_its_own_would(
-    monkeypatch: pytest.MonkeyPatch, xml: bytes, max_states: int
+    monkeypatch: pytest.MonkeyPatch, xml: bytes, max_states: int, max_rendered: int, max_trees: int
 ) -> None:
+    """With room for the whole tree, and with its states, renders and trees cut short."""
     monkeypatch.setattr(stylememo, "_MAX_STATES", max_states)
+    monkeypatch.setattr(stylememo, "_MAX_RENDERED", max_rendered)
+    monkeypatch.setattr(stylememo, "_MAX_TREES", max_trees)
     rng = random.Random(7)
     teams = [_calls(rng) for _ in range(60)]
     teams += teams[:20]  # the same calls again: answered from the tree
@@ -68,6 +74,9 @@ def test_every_book_answers_as_its_own_would(
             assert shared.xf_for(base_xf, style) == own.xf_for(base_xf, style)
         assert shared.render() == own.render()
         assert shared.render() == own.render()  # asked twice
+        SharedStyleBook(xml + b" ").render()  # another tree (with max_trees 1: the first goes)
+        assert stylememo._KEPT[0] <= max_rendered
+        assert stylememo._KEPT[0] == sum(t.rendered for t in stylememo._TREES.values())
 
 
 def test_the_tree_is_used() -> None:
