@@ -67,15 +67,20 @@ _PATCHED = 0x20
 def read_member(data: bytes | memoryview, info: zipfile.ZipInfo) -> bytes:
     """Member ``info`` of the zip held in ``data``, inflated (by ISA-L when it is there)
     and checked as ``zipfile.ZipFile.read`` checks it: its local header's signature and
-    name, its CRC-32 (``zipfile.BadZipFile`` as ``zipfile`` words it), and a deflate
-    stream that ends, at the size the directory gives (``zipfile`` stops at that size,
-    and finds a CRC that differs). A member neither stored nor deflated, or encrypted,
-    raises ``NotImplementedError``: the caller refuses those before it reads.
+    name, and the CRC-32 of what it reads (``zipfile.BadZipFile`` as ``zipfile`` words
+    it). As ``zipfile``, it keeps the first ``file_size`` bytes the member's compressed
+    bytes give (a deflate stream may end early, run past that size or lack its final
+    block: the CRC-32 decides), and raises ``EOFError`` only where the zip's bytes end
+    before the member's do and before ``file_size`` bytes came out. A member neither
+    stored nor deflated, or encrypted, raises ``NotImplementedError``: the caller refuses
+    those before it reads.
 
     ``zipfile``'s read inflates by zlib through a file object: ISA-L's inflate of the
     members a write-back reads (6 a team) costs less than half of it (the 3,000 of a
     500-team first night: 57 -> 25 ms of CPU). A stream zlib finds damaged is a
-    ``BadZipFile`` here (``zipfile`` let ``zlib.error`` out)."""
+    ``BadZipFile`` here (``zipfile`` let ``zlib.error`` out); what a stream inflates to
+    past ``file_size`` is inflated in ``_CHUNK`` pieces and dropped (``zipfile`` holds it
+    all), only to find damage there as ``zipfile`` does."""
     at = info.header_offset
     head = bytes(data[at : at + _LOCAL.size])
     if len(head) != _LOCAL.size:
@@ -94,28 +99,35 @@ def read_member(data: bytes | memoryview, info: zipfile.ZipInfo) -> bytes:
         )
     start += fields[-2] + fields[-1]
     raw = data[start : start + info.compress_size]
-    if len(raw) != info.compress_size:
-        raise EOFError("the member's compressed bytes are cut short")
+    cut = len(raw) < info.compress_size  # the zip's bytes end before the member's
+    size = info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
-        out = bytes(raw)
+        out, ended = bytes(raw[:size]), False
     elif info.compress_type == zipfile.ZIP_DEFLATED:
-        out = _inflate(raw, info.file_size)
+        out, ended = _inflate(raw, size)
     else:
         raise NotImplementedError(f"compression method {info.compress_type}")
-    if len(out) != info.file_size or _crc32(out) != info.CRC:
+    if cut and not ended and len(out) < size:
+        raise EOFError("the member's compressed bytes are cut short")
+    if _crc32(out) != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
     return out
 
 
-def _inflate(raw: bytes | memoryview, size: int) -> bytes:
-    """A whole raw-deflate stream; one that does not end is an ``EOFError``."""
+_CHUNK = 1 << 20  # what a stream inflates to past file_size, inflated a piece at a time
+
+
+def _inflate(raw: bytes | memoryview, size: int) -> tuple[bytes, bool]:
+    """The first ``size`` bytes ``raw`` inflates to, and whether its stream ended."""
     inflater = _lib.decompressobj(-15) if BACKEND == "isal" else zlib.decompressobj(-15)
     try:
         out: bytes = inflater.decompress(raw, size + 1)
+        if len(out) > size:  # past file_size: dropped, still inflated for its damage
+            out = out[:size]
+            while not inflater.eof and inflater.unconsumed_tail:
+                inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+        elif not inflater.eof:
+            out += inflater.flush()  # as zipfile, once its compressed bytes are all read
     except _INFLATE_ERRORS as exc:
         raise zipfile.BadZipFile(f"the member's deflate stream is damaged: {exc}") from None
-    if not inflater.eof:
-        if len(out) > size:  # more than the directory says: zipfile stops, the CRC differs
-            return out
-        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
-    return out
+    return out[:size], bool(inflater.eof)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 
 import pytest
@@ -126,3 +127,84 @@ def test_a_damaged_deflate_stream_is_the_workbook_error() -> None:
     with pytest.raises(WorkbookError, match="deflate stream is damaged") as caught:
         patch_xlsx(data, [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
     assert "sheet1.xml" in str(caught.value)
+
+
+_LOCAL, _CENTRAL, _END = "<4s2B4HL2L2H", "<4s4B4HL2L5H2L", "<4s4H2LH"  # zipfile's structs
+
+
+def _raw_zip(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip of (name, compressed bytes, file_size, CRC, method) members, as given."""
+    body, cen = b"", b""
+    for text, stream, file_size, crc, method in members:
+        name, at = text.encode(), len(body)
+        fields = (0, method, 0, 0x21, crc, len(stream), file_size, len(name))
+        body += struct.pack(_LOCAL, b"PK\x03\x04", 20, 0, *fields, 0) + name + stream
+        cen += struct.pack(_CENTRAL, b"PK\x01\x02", 20, 0, 20, 0, *fields, 0, 0, 0, 0, 0, at)
+        cen += name
+    n = len(members)
+    return body + cen + struct.pack(_END, b"PK\x05\x06", 0, 0, n, n, len(cen), len(body), 0)
+
+
+def _zip_of(stream: bytes, file_size: int, crc: int, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of one member ``a.xml`` whose compressed bytes, size and CRC are as given."""
+    return _raw_zip([("a.xml", stream, file_size, crc, method)])
+
+
+def _deflated(body: bytes, flush: int = zlib.Z_FINISH) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(body) + compressor.flush(flush)
+
+
+BODY = b"<x>" + b"hello world " * 500 + b"</x>"
+CRC = zlib.crc32(BODY)
+LONGER = BODY + b"EXTRA"
+#: members zipfile reads (or refuses) that a deflate stream, a size and a CRC can shape
+SHAPES: dict[str, bytes] = {
+    "no final block (a sync flush)": _zip_of(_deflated(BODY, zlib.Z_SYNC_FLUSH), len(BODY), CRC),
+    "file_size over the output, its CRC": _zip_of(_deflated(BODY), len(BODY) + 10, CRC),
+    "0 compressed bytes, file_size 0": _zip_of(b"", 0, 0),
+    "0 compressed bytes, file_size 5": _zip_of(b"", 5, 0),
+    "inflates past file_size, the kept bytes' CRC": _zip_of(_deflated(LONGER), len(BODY), CRC),
+    "inflates past file_size, all its CRC": _zip_of(
+        _deflated(LONGER), len(BODY), zlib.crc32(LONGER)
+    ),
+    "a stream cut short, its CRC": _zip_of(_deflated(BODY)[:-5], len(BODY), CRC),
+    "bytes after the stream's end": _zip_of(_deflated(BODY) + b"GARBAGE!", len(BODY), CRC),
+    "stored, file_size under its bytes": _zip_of(BODY, 10, zlib.crc32(BODY[:10]), 0),
+    "stored, file_size over its bytes": _zip_of(BODY, len(BODY) + 3, CRC, 0),
+}
+
+
+@pytest.mark.parametrize("backend", ["isal", "zlib"])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_member_shaped_oddly_reads_as_zipfile_reads_it(
+    monkeypatch: pytest.MonkeyPatch, shape: str, backend: str
+) -> None:
+    """read_member refused the first three (a size that was not file_size, a stream that
+    did not end): zipfile keeps the first file_size bytes and lets the CRC-32 decide."""
+    monkeypatch.setattr(deflate_module, "BACKEND", backend)
+    data = SHAPES[shape]
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    info = zf.getinfo("a.xml")
+    try:
+        expected: bytes | None = zf.read(info)
+    except (zipfile.BadZipFile, EOFError) as exc:
+        expected, error = None, exc
+    if expected is not None:
+        assert read_member(data, info) == expected
+    else:
+        with pytest.raises(type(error)) as caught:
+            read_member(data, info)
+        if isinstance(error, zipfile.BadZipFile):
+            assert str(caught.value) == str(error)
+
+
+def test_a_sheet_without_a_final_deflate_block_is_written_back() -> None:
+    """zipfile read it, and the write-back wrote it (refused in the thirty-fifth pass)."""
+    members = []
+    for name, text in PREFIXED.items():
+        body = text.encode() if isinstance(text, str) else text
+        flush = zlib.Z_SYNC_FLUSH if name == SHEET else zlib.Z_FINISH
+        members.append((name, _deflated(body, flush), len(body), zlib.crc32(body), 8))
+    patched = patch_xlsx(_raw_zip(members), [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
+    assert zipfile.ZipFile(io.BytesIO(patched)).testzip() is None
