@@ -106,8 +106,9 @@ class SharedStyleBook:
         rendered = self._live().render()
         if state is not None:
             size = len(rendered or b"")
-            with _LOCK:
-                if state.rendered is _UNRENDERED and _KEPT[0] + size <= _MAX_RENDERED:
+            with _LOCK:  # counted only while its tree is kept: a tree that went was counted down
+                kept = _TREES.get((self.xml, self.part)) is state.tree
+                if kept and state.rendered is _UNRENDERED and _KEPT[0] + size <= _MAX_RENDERED:
                     state.rendered = rendered
                     state.tree.rendered += size
                     _KEPT[0] += size
@@ -128,6 +129,9 @@ class SharedStyleBook:
             return None
         tree = state.tree
         with _LOCK:
+            step = state.after.get(key)  # another book of the tree recorded it meanwhile
+            if step is not None:
+                return step[1]
             if tree.states >= _MAX_STATES:
                 return None
             tree.states += 1

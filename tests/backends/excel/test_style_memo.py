@@ -131,3 +131,29 @@ def test_a_styles_part_a_book_refuses_is_refused_when_made(damage: bytes) -> Non
             SharedStyleBook(damage)
         with pytest.raises(WorkbookError):
             StyleBook(damage)
+
+
+def test_a_render_after_its_tree_went_is_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tree's renders were counted down when it went: counting a later render of one
+    of its states made the count of kept renders drift up (until the pwcheck review)."""
+    monkeypatch.setattr(stylememo, "_MAX_TREES", 1)
+    xml = _template_styles()
+    for i in range(4):
+        book, own = SharedStyleBook(xml + b" " * (i % 2)), StyleBook(xml + b" " * (i % 2))
+        assert book.xf_for(0, STYLES[0]) == own.xf_for(0, STYLES[0])
+        SharedStyleBook(xml + b" " * ((i + 1) % 2))  # another template's team: the first goes
+        assert book.render() == own.render()
+        assert stylememo._KEPT[0] == sum(t.rendered for t in stylememo._TREES.values())
+
+
+def test_a_step_two_books_record_is_one_state() -> None:
+    """Two threads recording the same call on the same state: one state, the second
+    book moved on to it (each added one before: the first's an orphan, still counted)."""
+    book = SharedStyleBook(SMALL)
+    root = book._state
+    assert root is not None
+    key = (0, STYLES[0])
+    first = SharedStyleBook._record(root, key, 2)
+    second = SharedStyleBook._record(root, key, 2)
+    assert first is second is root.after[key][1]
+    assert root.tree.states == 2
