@@ -45,6 +45,7 @@ def _template_styles() -> bytes:
 def _no_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stylememo, "_TREES", {})
     monkeypatch.setattr(stylememo, "_KEPT", [0])
+    monkeypatch.setattr(stylememo, "_STATES", [0], raising=False)
 
 
 def _calls(rng: random.Random) -> list[tuple[int, CellStyle]]:
@@ -77,6 +78,21 @@ def test_every_book_answers_as_its_own_would(
         SharedStyleBook(xml + b" ").render()  # another tree (with max_trees 1: the first goes)
         assert stylememo._KEPT[0] <= max_rendered
         assert stylememo._KEPT[0] == sum(t.rendered for t in stylememo._TREES.values())
+        assert stylememo._STATES[0] == sum(t.states for t in stylememo._TREES.values())
+
+
+def test_the_states_of_all_trees_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,024 states a tree of 64 trees was 65,536 states, ~26 MB beside the renders' 16:
+    the states of every tree together are capped (added in the pwcheck review)."""
+    monkeypatch.setattr(stylememo, "_MAX_ALL_STATES", 12, raising=False)
+    rng = random.Random(3)
+    for team in range(60):
+        xml = SMALL + b" " * (team % 4)  # four trees
+        shared, own = SharedStyleBook(xml), StyleBook(xml)
+        for base_xf, style in _calls(rng):
+            assert shared.xf_for(base_xf, style) == own.xf_for(base_xf, style)
+        assert shared.render() == own.render()
+        assert stylememo._STATES[0] == sum(t.states for t in stylememo._TREES.values()) <= 12
 
 
 def test_the_tree_is_used() -> None:
