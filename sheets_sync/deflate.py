@@ -64,7 +64,19 @@ _ENCRYPTED = 0x1 | 0x40
 _PATCHED = 0x20
 
 
-def read_member(data: bytes | memoryview, info: zipfile.ZipInfo) -> bytes:
+def member_ends(zf: zipfile.ZipFile) -> dict[str, int]:
+    """Where each member of ``zf`` must end: the next member's local header, or the
+    central directory for the last; as ``zipfile`` reckons it since CPython 3.11.8 and
+    3.12.2 (``ZipInfo._end_offset``: members sorted by header offset, last first)."""
+    ends: dict[str, int] = {}
+    end = zf.start_dir
+    for info in sorted(zf.infolist(), key=lambda info: info.header_offset, reverse=True):
+        ends[info.filename] = end
+        end = info.header_offset
+    return ends
+
+
+def read_member(data: bytes | memoryview, info: zipfile.ZipInfo, end: int | None = None) -> bytes:
     """Member ``info`` of the zip held in ``data``, inflated (by ISA-L when it is there)
     and checked as ``zipfile.ZipFile.read`` checks it: its local header's signature and
     name, and the CRC-32 of what it reads (``zipfile.BadZipFile`` as ``zipfile`` words
@@ -73,7 +85,10 @@ def read_member(data: bytes | memoryview, info: zipfile.ZipInfo) -> bytes:
     block: the CRC-32 decides), and raises ``EOFError`` only where the zip's bytes end
     before the member's do and before ``file_size`` bytes came out. A member neither
     stored nor deflated, or encrypted, raises ``NotImplementedError``: the caller refuses
-    those before it reads.
+    those before it reads. A member whose compressed bytes run past ``end`` (``member_ends``:
+    into the next member or the central directory) is refused as an overlap, as
+    ``zipfile`` refuses it since CPython 3.11.8 and 3.12.2 (CVE-2024-0450, a zip bomb of
+    members sharing their bytes); an older Python's (3.11.7 here) does not.
 
     ``zipfile``'s read inflates by zlib through a file object: ISA-L's inflate of the
     members a write-back reads (6 a team) costs less than half of it (the 3,000 of a
@@ -98,6 +113,8 @@ def read_member(data: bytes | memoryview, info: zipfile.ZipInfo) -> bytes:
             f"File name in directory {info.orig_filename!r} and header {name!r} differ."
         )
     start += fields[-2] + fields[-1]
+    if end is not None and start + info.compress_size > end:
+        raise zipfile.BadZipFile(f"Overlapped entries: {info.orig_filename!r} (possible zip bomb)")
     raw = data[start : start + info.compress_size]
     cut = len(raw) < info.compress_size  # the zip's bytes end before the member's
     size = info.file_size

@@ -44,7 +44,7 @@ from sheets_sync.backends.excel.xmlutil import (
     parse_xml,
     replace_spans,
 )
-from sheets_sync.deflate import read_member
+from sheets_sync.deflate import member_ends, read_member
 from sheets_sync.errors import (
     EncryptedWorkbookError,
     WorkbookError,
@@ -104,6 +104,7 @@ class Package:
                 f"the {max_uncompressed_bytes // 2**20} MiB limit"
             )
         self.by_lower = {n.lower(): n for n in names}
+        self.ends = member_ends(self.zf)  # a member's bytes overlapping the next's: refused
         self.comment = self.zf.comment
         self._read: dict[str, bytes] = {}  # small members, inflated once (parsed, rezipped)
 
@@ -112,7 +113,7 @@ class Package:
         if data is None:
             info = self.zf.getinfo(name)  # a name not in the zip: KeyError, as zf.read's
             try:  # inflated by ISA-L, checked as zipfile checks it (``read_member``)
-                data = read_member(self.data, info)
+                data = read_member(self.data, info, self.ends[name])
             except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
                 raise WorkbookError(f"zip member {name} cannot be read: {exc}") from None
             if len(data) <= 1 << 20:  # a big one is not held twice (read, then rezipped)

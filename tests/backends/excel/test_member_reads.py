@@ -208,3 +208,56 @@ def test_a_sheet_without_a_final_deflate_block_is_written_back() -> None:
         members.append((name, _deflated(body, flush), len(body), zlib.crc32(body), 8))
     patched = patch_xlsx(_raw_zip(members), [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
     assert zipfile.ZipFile(io.BytesIO(patched)).testzip() is None
+
+
+def _with_compress_size(data: bytes, name: str, size: int) -> bytes:
+    """``data`` with member ``name``'s compressed size in the central directory ``size``."""
+    at = data.index(b"PK\x01\x02")
+    while data[at + 46 : at + 46 + len(name)] != name.encode():
+        at = data.index(b"PK\x01\x02", at + 1)
+    return data[: at + 20] + struct.pack("<L", size) + data[at + 24 :]
+
+
+def _overlapping() -> bytes:
+    """Member a.xml's compressed size runs 10 bytes into b.xml's local header."""
+    a, b = _deflated(BODY), _deflated(LONGER)
+    data = _raw_zip([("a.xml", a, len(BODY), CRC, 8), ("b.xml", b, len(LONGER), 0, 8)])
+    return _with_compress_size(data, "a.xml", len(a) + 10)
+
+
+def test_overlapping_members_are_refused_as_zipfile_refuses_them() -> None:
+    """CPython 3.11.8+ and 3.12.2+ refuse them (CVE-2024-0450); 3.11.7 read a.xml, its
+    stream ending before the bytes it shares with b.xml."""
+    data = _overlapping()
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    ends = deflate_module.member_ends(zf)
+    assert ends == {"a.xml": zf.getinfo("b.xml").header_offset, "b.xml": zf.start_dir}
+    with pytest.raises(zipfile.BadZipFile, match=r"^Overlapped entries: 'a.xml' \(possible"):
+        read_member(data, zf.getinfo("a.xml"), ends["a.xml"])
+
+
+def test_a_workbook_with_overlapping_members_is_not_written() -> None:
+    members = []
+    for name, text in PREFIXED.items():
+        body = text.encode() if isinstance(text, str) else text
+        members.append((name, _deflated(body), len(body), zlib.crc32(body), 8))
+    data = _raw_zip(members)
+    size = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET).compress_size
+    data = _with_compress_size(data, SHEET, size + 31)  # into the next member's name
+    with pytest.raises(WorkbookError, match=f"zip member {SHEET} cannot be read: Overlapped"):
+        patch_xlsx(data, [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_members_zipfile_writes_do_not_overlap(method: int) -> None:
+    data = _package(method, {"empty.xml": b""})
+    streamed = io.BytesIO()  # members written through a file object: a data descriptor each
+    with zipfile.ZipFile(streamed, "w", compression=method) as zf:
+        for name, text in PREFIXED.items():
+            with zf.open(name, "w") as out:
+                out.write(text.encode() if isinstance(text, str) else text)
+    for package in (data, streamed.getvalue()):
+        zf = zipfile.ZipFile(io.BytesIO(package))
+        ends = deflate_module.member_ends(zf)
+        for info in zf.infolist():
+            assert read_member(package, info, ends[info.filename]) == zf.read(info)
