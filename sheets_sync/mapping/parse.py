@@ -14,7 +14,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from enum import Enum
 
 from sheets_sync.domain.confidence import parse_confidence
 from sheets_sync.domain.date_order import Order, column_evidence, swapped_dates
@@ -44,10 +43,10 @@ from sheets_sync.domain.values import (
     parse_number,
     parse_text,
 )
-from sheets_sync.grid import CellError, CellValue
-from sheets_sync.mapping.blocks import blank
+from sheets_sync.grid import CellValue
 from sheets_sync.mapping.extract import Extract, RowRecord
 from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
+from sheets_sync.mapping.objectives import ObjectiveRows, merge_objective, typed_fields
 from sheets_sync.mapping.rowreader import RowReader, TabReads, parse_id
 from sheets_sync.mapping.vocabulary import FREQUENCY_ALIASES, FREQUENCY_REFUSED
 from sheets_sync.mapping.weights import weight_findings
@@ -253,83 +252,6 @@ def parse_kpi(
     return (kpi if reader.ok else None), reader.findings
 
 
-#: an objective's fields a row may type, by the record's field that holds each
-_OBJECTIVE_CELLS = (("title", "objective"), ("type", "objective_type"), ("aligns_to", "aligns_to"))
-#: a field as the repeat warning names it: the user's header, not the attribute
-#: (``already has aligns_to 'C1'`` until 2026-12-07)
-_SAID = {"aligns_to": "Aligns to"}
-
-
-def _typed(record: RowRecord) -> frozenset[str]:
-    """The objective's fields the row types (after fill-down): a blank one is no value,
-    nor is one the row could not read (its objective is read with that field blank, and
-    a later row's value is taken, not warned of as another): a title showing an error, or
-    an Aligns to holding a date or a checkbox (which told a later row's C1 ``already has
-    Aligns to None (row 2); 'C1' is ignored``, until 2026-12-07)."""
-    return frozenset(f for f, name in _OBJECTIVE_CELLS if _reads(name, record.values.get(name)))
-
-
-def _reads(name: str, value: CellValue) -> bool:
-    if blank(value) or isinstance(value, CellError):
-        return False
-    if name == "aligns_to":
-        try:
-            parse_id(value, "Aligns to")
-        except CellValueError:
-            return False
-    return True
-
-
-def _merge_objective(
-    objectives: dict[str, Objective],
-    new: Objective,
-    findings: list[Finding],
-    typed: frozenset[str],
-    known: dict[str, dict[str, int | None]],
-) -> None:
-    """First row naming an objective defines it; later rows that disagree get a warning.
-    ``objectives`` is keyed by ``id_key``: ``Ｏ１`` and ``O1`` are one objective.
-    ``typed``: the fields the new row types; ``known``: those typed so far, with the row
-    each came from, by key. A field rows above left blank is taken from the first row
-    that types it (until 2026-12-07 the first row's blank stood: ``already has title ''
-    (row 2); 'Grow' is ignored``), and a row leaving one blank contradicts nothing. A
-    warning names the row the kept value came from (until 2026-12-07 the objective's
-    first row, though its title came from row 3)."""
-    key = id_key(new.id)
-    old = objectives.get(key)
-    if old is None:
-        objectives[key] = new
-        known[key] = dict.fromkeys(typed, new.origin.row)
-        return
-    for field, cell_name in _OBJECTIVE_CELLS:
-        if field not in typed:
-            continue
-        if field not in known[key]:
-            old = objectives[key] = replace(old, **{field: getattr(new, field)})
-            known[key][field] = new.origin.row
-            if (cell := new.origin.cell(cell_name)) is not None:  # said there, not row 2
-                cells = {**old.origin.cells, cell_name: cell}  # (until 2026-12-07 row 2)
-                old = objectives[key] = replace(old, origin=replace(old.origin, cells=cells))
-            continue
-        before, after = getattr(old, field), getattr(new, field)
-        if field == "aligns_to" and before and after and id_key(before) == id_key(after):
-            continue  # an ID: C1 and c1 are one (warned as two until 2026-12-06)
-        if after and before != after:
-            name = "objective" if field == "title" else field
-            if isinstance(before, Enum):  # the type as typed, not Python's repr of it
-                before, after = before.value, after.value
-            findings.append(
-                Finding.at(
-                    new.origin,
-                    name if name != "type" else "objective_type",
-                    f"objective {new.id} already has {_SAID.get(field, field)} {before!r} "
-                    f"(row {known[key][field]}); {after!r} is ignored",
-                    severity=Severity.WARNING,
-                    row_id=new.id,
-                )
-            )
-
-
 def _id_repeated_why(
     kr: KeyResult, key: str, value: CellValue, first_by_key: Mapping[str, KeyResult]
 ) -> list[Finding]:
@@ -373,15 +295,22 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     day_first, swapped = _date_column(extract.okrs.records, "due", extract.source, tab)
     findings += swapped
     reads = TabReads(extract.okrs.records, extract.okrs.layout.blocks)
+    rows = ObjectiveRows(reads)  # each objective's cells read once, not on every KR row
+    merged: list[Finding]
     for record in extract.okrs.records:
         if (spelling := _id_of(record, "objective_id")) is not None:
             spelled[id_key(spelling)][spelling] += 1
         if record.kind == "objective":
-            first = _first_row(record, objectives)
-            objective, problems = parse_objective(record, extract.source, tab, reads, first)
-            findings += problems
-            if objective:
-                _merge_objective(objectives, objective, findings, _typed(record), typed)
+            if not rows.seen(record, seen := rows.key(record)):
+                first = _first_row(record, objectives)
+                objective, problems = parse_objective(record, extract.source, tab, reads, first)
+                findings += problems
+                if objective:
+                    merged = []
+                    merge_objective(objectives, objective, merged, typed_fields(record), typed)
+                    findings += merged
+                    if not problems and not merged:
+                        rows.clean(seen)
             continue
         blocks = extract.okrs.layout.blocks
         kr, problems = parse_key_result(
@@ -389,7 +318,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         )
         findings += problems
         has_objective = record.values.get("objective_id") is not None
-        if has_objective:
+        if has_objective and not rows.seen(record, seen := rows.key(record)):
             first = _first_row(record, objectives)
             objective, obj_problems = parse_objective(record, extract.source, tab, reads, first)
             # said once: the key result's reader names its row by its KR ID (a header's
@@ -401,11 +330,13 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             if objective:
                 # a title it holds filled down (a block's header, merged cells) is said
                 # once, at its first row: objective blocks said it on every KR row too
-                merged: list[Finding] = []
-                _merge_objective(objectives, objective, merged, _typed(record), typed)
+                merged = []
+                merge_objective(objectives, objective, merged, typed_fields(record), typed)
                 if merged:  # the set only when there is something to check against it
                     told = {f.message for f in findings}
                     findings += [f for f in merged if f.message not in told]
+                elif not obj_problems:  # a row holding these cells again: not read again
+                    rows.clean(seen)
         if kr:
             key = id_key(kr.id)
             first_kr.setdefault(key, kr)
