@@ -45,9 +45,11 @@ def is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
     cell of spaces is blank, as everywhere: cleared so, the row was read as a key result
     with no ID (until 2026-12-07)."""
     named = [values.get(key) for key in NAMED]
-    if any(starts(value, prefix) for value in named):
+    # hot (every row): only a text can start with the prefix, and most cells are blank
+    if any(starts(value, prefix) for value in named if isinstance(value, str)):
         return True
-    return starts(values.get("comment"), prefix) and all(map(blank, named))
+    comment = values.get("comment")
+    return isinstance(comment, str) and starts(comment, prefix) and all(map(blank, named))
 
 
 def quoted(value: str) -> str:

@@ -109,7 +109,9 @@ def parse_objective(
     # its type noted while the objective is left out (its ID: a key result's row holding
     # one in error filled down says so once, as the key result's)
     noted, row_id = frozenset({"objective_type"} if first else ()), _id_of(record, "objective_id")
-    reader = RowReader(record, origin, row_id, OBJECTIVE_SCORED, noted, reads=reads)
+    reader = RowReader(
+        record, origin, row_id, OBJECTIVE_SCORED, noted, reads=reads, id_field="objective_id"
+    )
     obj_id = reader.require("objective_id", "objective ID")
     objective = Objective(
         id=obj_id,
@@ -143,7 +145,8 @@ def parse_key_result(
     is ``...!2:2: objective ID is missing``, as it always was); ``day_first``: the order
     of the Due column's digit dates (``date_order.column_evidence``)."""
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "kr_id"), KR_SCORED, reads=reads)
+    row_id = _id_of(record, "kr_id")
+    reader = RowReader(record, origin, row_id, KR_SCORED, reads=reads, id_field="kr_id")
     if "objective_id" in record.values or not blocks:
         at = record.unknown_objective  # its header's cells: formulas with no value
         why = f": its objective's row {at} holds formulas with no value" if at else ""
@@ -222,7 +225,7 @@ def parse_kpi(
     day_first: Order = None,
 ) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "id"), KPI_SCORED, reads=reads)
+    reader = RowReader(record, origin, _id_of(record, "id"), KPI_SCORED, reads=reads, id_field="id")
     kpi = KPI(
         id=reader.require("id", "KPI ID"),
         name=reader.get("name", parse_text) or "",

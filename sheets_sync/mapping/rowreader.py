@@ -68,6 +68,7 @@ class RowReader:
         noted: frozenset[str] | None = None,
         *,
         reads: TabReads,
+        id_field: str = "",
     ) -> None:
         """``scored``: the fields an error in which leaves the row out (None: every one);
         an error in another is said, and the field read as blank (``unread``). A field
@@ -78,8 +79,11 @@ class RowReader:
         2026-12-07 nothing, and an objective left out for a type typed on a row with no
         Objective ID said only ``points at unknown objective O1`` on its rows).
         ``reads``: the tab's, one for all its rows' readers (until 2026-12-07 a reader
-        given none had one of its own, and said a source cell's error again each row)."""
+        given none had one of its own, and said a source cell's error again each row).
+        ``id_field``: the field ``row_id`` was read from, which ``require`` reads no
+        more (until 2026-12-07 each row's ID was read twice)."""
         self.record, self.origin, self.row_id = record, origin, row_id
+        self.id_field = id_field
         self.scored = scored
         self.noted = noted
         self.reads = reads
@@ -202,6 +206,8 @@ class RowReader:
 
     def require(self, field: str, label: str, why: str = "") -> str:
         """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""
+        if field == self.id_field and self.row_id and field not in self._sources:
+            return self.row_id  # read as ``row_id`` (``parse_id``), no other way: no error
         said, failed = len(self.findings), self._failed
         value = self.get(field, parse_id, label)
         if value is None and len(self.findings) == said and self._failed == failed:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from sheets_sync.grid import CellError, CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping import examples as examples_module
 from sheets_sync.mapping import parse as parse_module
+from sheets_sync.mapping import rowreader as rowreader_module
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -84,3 +86,52 @@ def test_rows_that_say_something_are_each_read() -> None:
         *(f"sales.xlsx!OKRs!C{row}: the cell shows the error {REF}" for row in (6, 7)),
     ]
     assert got == {"O1": ("Grow", "committed", None, 2)}
+
+
+def test_a_rows_id_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key result's KR ID, a KPI's ID and an objective's ID are read once a row, as the
+    row's ID its findings carry (``RowReader.row_id``), not again as the field (until
+    2026-12-07 twice); one in error still says so with its field's words."""
+    labels: list[str] = []
+    parse_id = rowreader_module.parse_id
+
+    def counting(value: CellValue, label: str) -> str | None:
+        labels.append(label)
+        return parse_id(value, label)
+
+    monkeypatch.setattr(rowreader_module, "parse_id", counting)
+    kpi_head = ("KPI ID", "KPI", "Target", "Actual")
+    okrs = SheetGrid(
+        "OKRs",
+        (
+            HEAD,
+            ("O1", "Grow", "committed", None, "KR1", 10, 5),
+            ("O1", "Grow", "committed", None, True, 10, 5),
+        ),
+    )
+    kpis = SheetGrid("KPIs", (kpi_head, ("K1", "NPS", 50, 40)))
+    data = WorkbookData("sales.xlsx", ("OKRs", "KPIs"), {"OKRs": okrs, "KPIs": kpis})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [k.id for k in team.key_results] == ["KR1"] and [k.id for k in team.kpis] == ["K1"]
+    ids = [label for label in labels if label in ("KR ID", "KPI ID")]
+    assert ids == ["KR ID"]  # the checkbox's, read again for its error's words
+    assert [str(f) for f in team.findings if f.cell] == [
+        "sales.xlsx!OKRs!E3: KR ID is a checkbox or TRUE/FALSE value (TRUE), not an ID: "
+        "type the ID in its place"
+    ]
+
+
+def test_only_a_rows_texts_are_looked_at_as_an_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    looked: list[CellValue] = []
+    starts = examples_module.starts
+
+    def counting(value: CellValue, prefix: str) -> bool:
+        looked.append(value)
+        return starts(value, prefix)
+
+    monkeypatch.setattr(examples_module, "starts", counting)
+    row = {"kr_id": "KR1", "id": None, "key_result": "Ship", "comment": None, "target": 1.0}
+    assert not examples_module.is_example(row, "Example")
+    assert looked == ["KR1", "Ship"]
+    assert examples_module.is_example({"comment": " Example: x", "kr_id": " "}, "Example")
+    assert not examples_module.is_example({"comment": "Example: x", "kr_id": "KR1"}, "Example")
