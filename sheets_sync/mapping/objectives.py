@@ -123,5 +123,10 @@ class ObjectiveRows:
         return key in self._clean and record.row not in self._sources
 
     def clean(self, key: tuple[tuple[type, CellValue], ...]) -> None:
-        """A row holding ``key`` read its objective and merged it without a word."""
-        self._clean.add(key)
+        """A row holding ``key`` read its objective and merged it without a word. Not
+        kept when a cell shows an error: a row holding one filled down reads without a
+        word (said at the cell it is filled from), a row showing it itself says it, and
+        errors are equal by code alone (``CellError``): a B4 showing #REF! below a B3
+        filled from B2's was passed over unsaid (review of 2026-12-07)."""
+        if not any(kind is CellError for kind, _ in key):
+            self._clean.add(key)
