@@ -98,15 +98,18 @@ _READ = ("objective_id", "objective", "objective_type", "aligns_to")
 
 
 class ObjectiveRows:
-    """The objective cells of a tab's rows already read and merged without a word: a
-    row of a key result per row repeats its objective's cells (typed, or filled down) on
-    each of its key results (10,000 readings a 500-team night, until 2026-12-07, for
-    1,500 objectives), and a later row holding the same values says nothing and changes
-    nothing: each field is read by a function of its value alone, so it reads again
-    (a filled-down cell's source matters only to one that fails), and ``merge_objective``
-    keeps a field once a row typed it, checking later rows against it. Not so a row that
-    rows below fill from: its reading records its cells' outcome for them (``TabReads``);
-    such a row is always read (and a row holding its cells below it is not)."""
+    """The objective cells of a tab's rows already read and merged without a word, by
+    which a later row holding equal cells is passed over: a tab of a key result per row
+    repeats its objective's cells (typed, or filled down) on each of its key results
+    (10,000 readings a 500-team night, until 2026-12-07, for 2,500 objectives). Passed
+    over only where reading it again would say nothing and change nothing: a cell that
+    read clean reads clean again from an equal value of its type (its readers look at
+    the value; whether it is filled down matters only where it fails), and
+    ``merge_objective`` keeps a field once a row typed it, checking later rows against
+    it (a row that disagrees holds other cells). Not so, and so never passed over or
+    kept: a row that rows below fill from, whose reading records its cells' outcome for
+    them (``TabReads``), and cells showing an error (``clean``), which a row holding
+    them filled down reads without a word and a row showing them itself says."""
 
     def __init__(self, reads: TabReads) -> None:
         self._sources = reads.sources
