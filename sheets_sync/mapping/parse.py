@@ -395,7 +395,10 @@ def _date_column(
 ) -> tuple[Order, list[Finding]]:
     """The order of a column's digit dates, naming its cells, and the warning on a date
     cell the text's order says may be the wrong way round (``date_order.swapped_dates``)."""
-    cells = [(r.cells.get(field), r.values.get(field)) for r in records]
+    values = [r.values.get(field) for r in records]
+    if not any(isinstance(v, str) for v in values):  # hot: no text (dates, blanks), so no
+        return None, []  # order told and no warning: no cell named (17,500 a 500-team night)
+    cells = [(r.cells.get(field), v) for r, v in zip(records, values, strict=True)]
     evidence = column_evidence(cells)
     if (swapped := swapped_dates(evidence, cells)) is None:
         return evidence.order, []

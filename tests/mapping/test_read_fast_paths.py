@@ -3,16 +3,21 @@ every value as the general path does: checked against it, value by value."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sheets_sync.domain import date_order
 from sheets_sync.domain.celltext import INVISIBLE
+from sheets_sync.domain.models import Finding, Origin, Severity
 from sheets_sync.domain.values import CellValueError, parse_number
 from sheets_sync.grid import CellError, CellValue
+from sheets_sync.mapping import parse as parse_module
 from sheets_sync.mapping.examples import starts
+from sheets_sync.mapping.extract import RowRecord
 
 
 def _starts_before(value: CellValue, prefix: str) -> bool:
@@ -88,3 +93,62 @@ def test_id_key_reads_as_it_did(text: str) -> None:
 
     assert id_key(text) == _id_key_before(text)
     assert id_key(f" Kr{text}\t\x0b\x1c") == _id_key_before(f" Kr{text}\t\x0b\x1c")
+
+
+def _date_column_before(
+    records: list[RowRecord], field: str
+) -> tuple[date_order.Order, list[Finding]]:
+    """``parse._date_column`` as it was: every cell of the column named first."""
+    cells = [(r.cells.get(field), r.values.get(field)) for r in records]
+    evidence = date_order.column_evidence(cells)
+    if (swapped := date_order.swapped_dates(evidence, cells)) is None:
+        return evidence.order, []
+    index, message = swapped
+    origin = Origin("s.xlsx", "OKRs", records[index].row, records[index].cells)
+    return evidence.order, [Finding.at(origin, field, message, severity=Severity.WARNING)]
+
+
+_ASKED: list[str] = []  # the cells' names asked for
+
+
+class _Named(dict[str, str]):
+    """A row's cells, noting each name asked for (``_ASKED``)."""
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        _ASKED.append(key)
+        return super().get(key, default)
+
+
+DUES = st.one_of(
+    st.none(),
+    st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+    st.sampled_from(["15/02/2026", "02/15/2026", "04/03/2026", "4.3.26", "soon", 3.0]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DUES, max_size=8))
+def test_a_date_column_reads_as_with_every_cell_named(dues: list[CellValue]) -> None:
+    records = [
+        RowRecord(row, "kr", {"due": due}, _Named(due=f"L{row}"))
+        for row, due in enumerate(dues, start=2)
+    ]
+    got = parse_module._date_column(records, "due", "s.xlsx", "OKRs")
+    assert got == _date_column_before(records, "due")
+
+
+def test_a_date_column_with_no_text_names_no_cell() -> None:
+    """Its order is told only by text (a 500-team night's Due and As of columns of date
+    cells named 17,500 cells for nothing, until 2026-12-07)."""
+    dues: list[CellValue] = [dt.date(2026, 3, 4), None, dt.datetime(2026, 4, 3), 7.0]
+    records = [
+        RowRecord(row, "kr", {"due": due}, _Named(due=f"L{row}"))
+        for row, due in enumerate(dues, start=2)
+    ]
+    _ASKED.clear()
+    assert parse_module._date_column(records, "due", "s.xlsx", "OKRs") == (None, [])
+    assert _ASKED == []
+    records.append(RowRecord(6, "kr", {"due": "15/02/2026"}, _Named(due="L6")))
+    order, said = parse_module._date_column(records, "due", "s.xlsx", "OKRs")
+    assert order is True and [f.cell for f in said] == ["L2"]
+    assert len(_ASKED) >= len(records)
