@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Period, Severity
-from sheets_sync.domain.shown import shown_float
 from sheets_sync.domain.units import is_units_row
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
     is_percent_text,
+    show_number,
 )
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import (
@@ -209,19 +209,19 @@ def _named_missing(
     ]
 
 
-def _shows_100(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> bool:
-    """Whether a confidence cell in a percent format holds 100% as 1 of 10 would read it:
-    a 1, or a formula's float a step over it (1.0000000000000002 read 0.1 until
-    2026-12-07); a step under it (0.9999999999999999) reads as it is, a fraction."""
+def _shown_percent(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> str:
+    """A confidence cell in a percent format as the percentage it shows ("" if none), which
+    1 of 10 would read otherwise: 100% for a 1 or a formula's float a step over it
+    (1.0000000000000002 read 0.1 until 2026-12-07); over 100% for a number over 1, an error
+    as typed (2, shown 200%, read 2 of 10 until 2026-12-07, and 12 read 12 %). A step under
+    1 (0.9999999999999999) reads as it is, a fraction."""
     at = (row, cols.get("confidence", 0))
     if at in grid.percent_ones:
-        return True
-    return (
-        isinstance(value, float)
-        and value > 1
-        and at in grid.percent_cells
-        and shown_float(value) == 1.0
-    )
+        return "100%"
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    if not 1 < number < 1e300 or at not in grid.percent_cells:  # finite, a cell's number
+        return ""
+    return f"{show_number(number * 100)}%"  # as shown, to 15 digits: 1.15 is 115%
 
 
 def extract_tab(
@@ -272,10 +272,10 @@ def extract_tab(
         line = grid.rows[row - 1]  # row >= 1: below the header
         width = len(line)
         values = {n: line[c - 1] if c <= width else None for n, c in input_items}
-        if (grid.percent_ones or grid.percent_cells) and _shows_100(
-            grid, row, input_cols, values.get("confidence")
+        if (grid.percent_ones or grid.percent_cells) and (
+            shown := _shown_percent(grid, row, input_cols, values.get("confidence"))
         ):
-            values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
+            values["confidence"] = shown  # as typed: 100% (a 1 in a percent cell), not 1 of 10
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
             unknown = blank_uncalculated(values, input_items, grid, row)

@@ -123,3 +123,40 @@ def test_a_fraction_in_a_percent_cell_reads_as_its_percentage(tmp_path: Path) ->
     data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
     assert [k.confidence for k in team.key_results] == [0.9999999999999999]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown", "plain"),
+    [
+        (2, "200%", 0.2),
+        (10, "1000%", 1.0),
+        (7.0, "700%", 0.7),
+        (1.5, "150%", None),
+        (1.15, "115%", None),
+        (12, "1200%", 0.12),
+        (10.000000000000002, "1000%", 1.0),
+    ],
+)
+def test_a_number_a_percent_cell_shows_over_100_percent_is_that_error(
+    tmp_path: Path, raw: float, shown: str, plain: float | None
+) -> None:
+    """A percent cell holding 2 shows 200%: the error a typed 200% gets, naming the cell.
+    Until 2026-12-07 a whole 2..10 there read 2 of 10 (0.2) and 12 read 12 % without a
+    word, while 1.5 (shown 150%) was an error quoting 1.5."""
+    rows: list[list[object]] = [
+        ["O1", "Grow", None, None, kr, "x", "Ann", "number", 0, 5000, 2000, None, 1, raw]
+        for kr in ("KR1", "KR2")
+    ]
+    path = write_team(tmp_path / "sales.xlsx", rows)
+    book = openpyxl.load_workbook(path)
+    book["OKRs"]["N2"].number_format = "0%"  # N3 stays a plain cell: 2 of 10 there
+    book.save(path)
+    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    period = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [str(f) for f in result.errors if "confidence" in f.message][:1] == [
+        f"sales.xlsx!OKRs!N2: confidence must be between 0% and 100%, got {shown}"
+    ]
+    assert team.key_results[0].confidence is None
+    assert team.key_results[1].confidence == plain  # as ever in a plain cell

@@ -431,4 +431,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 100% read 1.0 (186 and before: no style, 1 of 10), a fill of fillId=" 2 " is read
     # 188: the same grid; a zip entry whose name holds a NUL (``xl/media/a.png\0../../evil``,
     # which ``zipfile`` cut to ``xl/media/a.png``) is refused as unsafe, not read
-    assert (FORMAT, fields[-1]) == (188, "grouped_rows")
+    # 189: the same grid; a number over 1 in a percent cell is the percentage it shows: 2
+    # (200%) and 1.5 (150%) are the error a typed 200% is (184 and before: 2 read 2 of 10,
+    # 0.2, 12 read 12 %, and 1.5 was an error quoting 1.5)
+    assert (FORMAT, fields[-1]) == (189, "grouped_rows")
