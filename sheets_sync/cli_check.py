@@ -4,6 +4,7 @@ errors become messages and exit codes in ``cli_support.SyncGroup``, as every com
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
@@ -66,7 +67,7 @@ def config_check(config_path: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
 @as_of_option
 def validate(
-    config_path: str | None, teams: Sequence[str], as_json: bool, as_of: str | None
+    config_path: str | None, teams: Sequence[str], as_json: bool, as_of: dt.date | None
 ) -> None:
     """Read every team sheet and report problems, without writing anything.
 

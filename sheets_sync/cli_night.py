@@ -6,6 +6,7 @@ that say its outcome. Their errors become messages and exit codes in
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
@@ -77,7 +78,7 @@ from sheets_sync.cli_support import (
 def sync(
     config_path: str | None,
     teams: Sequence[str],
-    as_of: str | None,
+    as_of: dt.date | None,
     dry_run: bool,
     no_write_back: bool,
     shard: str | None,
@@ -173,7 +174,7 @@ def sync(
     default=None,
     help="Merge the shard results of `sync --shard K/N` instead of reading team sheets.",
 )
-def rollup(config_path: str | None, as_of: str | None, from_results: str | None) -> None:
+def rollup(config_path: str | None, as_of: dt.date | None, from_results: str | None) -> None:
     """Rebuild the company rollup from the team sheets, without writing them.
 
     With --from-results the shards' as-of date is used; --as-of, if given, must equal it.
@@ -186,7 +187,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
 
     ws = load_workspace(config_path, files_must_exist=False)
     if from_results:
-        result = merge_shards(ws, Path(from_results), as_of_date(as_of) if as_of else None)
+        result = merge_shards(ws, Path(from_results), as_of)
         source = f" from {from_results}"
     else:
         result = rebuild_rollup(ws, as_of_date(as_of))
@@ -226,7 +227,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     help="Folder for one file per table.",
 )
 def export(
-    config_path: str | None, as_of: str | None, fmt: Literal["csv", "parquet"], out_dir: str
+    config_path: str | None, as_of: dt.date | None, fmt: Literal["csv", "parquet"], out_dir: str
 ) -> None:
     """Write the rollup's seven tables, a file each, as CSV (formula-safe) or Parquet.
 

@@ -5,6 +5,7 @@ codes in ``cli_support.SyncGroup``, as every command's."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -155,7 +156,7 @@ def init(directory: str, teams: Sequence[str], company: str) -> None:
     help="Put the teams in a local Google Sheets emulator (no account needed) and sync them.",
 )
 @as_of_option
-def demo(directory: str, google: bool, as_of: str | None) -> None:
+def demo(directory: str, google: bool, as_of: dt.date | None) -> None:
     """Create a realistic six-team demo workspace and validate it.
 
     Its dates and period are set for --as-of (default today), so a sync that day shows

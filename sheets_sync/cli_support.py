@@ -318,26 +318,46 @@ def command_console() -> Console:
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def as_of_date(value: str | None) -> dt.date:
-    """``--as-of``'s date (today without it). One before 1900-03-01 (a typo) is refused as
-    a team's date cell is: the rollup's As of went into the workbook as a negative day
-    number, Excel's ``####``."""
-    if value is None:
-        return dt.date.today()
-    try:  # YYYY-MM-DD only, as the workspace file's dates: ``fromisoformat`` alone took
-        # ``20261123`` and ``2026-W48-1`` (until 2026-12-07), which the message and the
-        # file refuse
-        if not _ISO_DAY.fullmatch(value):
-            raise ValueError(value)
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        why = no_such_day(value)  # 2026-02-29: the shape is right, the day is not
-        msg = f"{value!r} {why}" if why else f"{value!r} is not a date like 2026-11-23"
-        raise click.BadParameter(msg, param_hint="--as-of") from None
-    try:
-        return not_before_first_date(day)
-    except CellValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+def as_of_date(value: dt.date | None) -> dt.date:
+    """``--as-of``'s date (today without it), as ``AsOfDate`` gave it."""
+    return dt.date.today() if value is None else value
+
+
+if TYPE_CHECKING:  # generic from click 8.2 (mypy sees the installed one); not in 8.1
+    _DateParam = click.ParamType[dt.date]
+else:
+    _DateParam = click.ParamType
+
+
+class AsOfDate(_DateParam):
+    """``--as-of``: a date written YYYY-MM-DD, parsed by click before the command runs, so a
+    bad one is its usage error (exit 2) whatever else is wrong (until 2026-12-07 a string
+    each command parsed once its workspace had loaded). One before 1900-03-01 (a typo) is
+    refused as a team's date cell is: the rollup's As of went into the workbook as a
+    negative day number, Excel's ``####``."""
+
+    name = "date"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):  # a default, or a caller's date
+            return value
+        text = str(value)
+        try:  # YYYY-MM-DD only, as the workspace file's dates: ``fromisoformat`` alone took
+            # ``20261123`` and ``2026-W48-1`` (until 2026-12-07), which the message and the
+            # file refuse
+            if not _ISO_DAY.fullmatch(text):
+                raise ValueError(text)
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            why = no_such_day(text)  # 2026-02-29: the shape is right, the day is not
+            msg = f"{text!r} {why}" if why else f"{text!r} is not a date like 2026-11-23"
+            raise click.BadParameter(msg, ctx, param, param_hint="--as-of") from None
+        try:
+            return not_before_first_date(day)
+        except CellValueError as exc:
+            raise click.BadParameter(str(exc), ctx, param, param_hint="--as-of") from None
 
 
 config_option = click.option(
@@ -350,6 +370,7 @@ config_option = click.option(
 as_of_option = click.option(
     "--as-of",
     "as_of",
+    type=AsOfDate(),
     metavar="YYYY-MM-DD",
     default=None,
     help="Judge pace and staleness on this date (default: today).",

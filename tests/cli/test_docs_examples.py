@@ -85,10 +85,15 @@ EXAMPLES = [e for e in _docs_examples() if e not in USAGE_ERRORS | NOT_COMMANDS]
 
 
 def _argv(example: str) -> list[str]:
-    """The arguments of an example: placeholders (`<run id>`) made one word, shell
+    """The arguments of an example: placeholders (`<run id>`) made one word, a date's
+    (`--as-of DAY`, `--as-of <the run's date>`) a date, as its option's type wants, shell
     redirections and a next command (`&& ...`, `| ...`) dropped, and a value for a last option
     shown without one."""
     words = shlex.split(re.sub(r"<[^>]*>", "X", example))[1:]
+    words = [
+        "2026-11-23" if i and words[i - 1] == "--as-of" and re.fullmatch("[A-Z]+", w) else w
+        for i, w in enumerate(words)
+    ]
     for joiner in ("&&", "|", "||", ";"):
         words = words[: words.index(joiner)] if joiner in words else words
     argv = [w for w in words if not w.startswith((">", "2>"))]
@@ -145,6 +150,9 @@ def test_not_commands_are_still_shown() -> None:
         (["--log-format", "xml", "sync"], "'xml' is not one of"),
         (["sync", "--workers", "many"], "'many' is not a valid integer"),
         (["synk", "--dry-run"], "No such command 'synk'"),
+        (["sync", "--as-of", "23/11/2026"], "--as-of: '23/11/2026' is not a date like 2026-11-23"),
+        (["rollup", "--as-of", "2026-02-29"], "--as-of: '2026-02-29' is no day of the calendar"),
+        (["demo", "--as-of", "1850-01-01"], "--as-of: expected a date on or after 1900-03-01"),
     ],
 )
 def test_a_wrong_value_or_command_fails_to_parse(argv: list[str], told: str) -> None:
@@ -155,6 +163,22 @@ def test_a_wrong_value_or_command_fails_to_parse(argv: list[str], told: str) -> 
     with pytest.raises(click.UsageError) as raised:
         _parse(argv)
     assert told in raised.value.format_message()
+
+
+@pytest.mark.parametrize("command", ["sync", "validate", "rollup", "export", "demo"])
+def test_a_bad_as_of_is_refused_before_anything_is_read(tmp_path: Path, command: str) -> None:
+    """`--as-of` is a date to click, so a bad one is the usage error it gives, whatever else
+    is wrong: until 2026-12-07 it was a string each command parsed once its workspace had
+    loaded, so a missing workspace file was said instead (and the examples' check above,
+    which runs no command, passed any date)."""
+    args = ["--out", str(tmp_path / "x")] if command == "export" else []
+    where = [str(tmp_path / "demo")] if command == "demo" else ["--config", "nowhere.yaml"]
+    result = CliRunner().invoke(cli, [command, *where, *args, "--as-of", "23/11/2026"])
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2,
+        "Error: Invalid value for --as-of: '23/11/2026' is not a date like 2026-11-23",
+    )
+    assert list(tmp_path.iterdir()) == []  # no demo made, no export folder
 
 
 @pytest.mark.parametrize(("page", "example"), sorted(USAGE_ERRORS))
