@@ -21,6 +21,9 @@ from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.workspace_spec import Workspace
 
 log = get_logger("sheets_sync.sync")
+#: ``history_not_pruned``'s word on the night, which a stopped night whose snapshot was
+#: undone drops (``stopped.py``): it is not recorded
+NIGHT_RECORDED = "the night is recorded; "
 
 
 class NightEnd:
@@ -135,7 +138,7 @@ class NightEnd:
                 # aside, so "tries again" was said night after night (2026-12-07)
                 then = damaged_advice(self.history.path)
             self.history_not_pruned = (
-                f"history: the night is recorded; the nights before the newest {keep} "
+                f"history: {NIGHT_RECORDED}the nights before the newest {keep} "
                 f"(history.prune_after) were not dropped: {why}; {then}"
             )
             log.warning("%s", self.history_not_pruned)

@@ -193,7 +193,8 @@ def test_a_stopped_night_s_report_says_a_failed_history_clean_up(
 ) -> None:
     """A stop that lands after the clean-up (``history.prune_after``) failed: the stopped
     report carries ``history_not_pruned`` as it does ``history_skipped`` (until 2026-12-07
-    it was always ``null`` there)."""
+    it was always ``null`` there), without its "the night is recorded": the night's rows
+    were undone (``history``: "not recorded"), and for a few hours on 2026-12-07 it said both."""
     cfg = copy_ws(demo, tmp_path / "ws")
     cfg.write_text(cfg.read_text("utf-8") + "history: {prune_after: 30}\n", "utf-8")
 
@@ -215,6 +216,7 @@ def test_a_stopped_night_s_report_says_a_failed_history_clean_up(
     report = json.loads(kept.read_text())
     assert report["history_skipped"] == NOT_RECORDED
     assert report["history_not_pruned"] == (
-        "history: the night is recorded; the nights before the newest 30 (history.prune_after)"
-        " were not dropped: database is locked; the next run tries again"
+        "history: the nights before the newest 30 (history.prune_after) were not dropped: "
+        "database is locked; the next run tries again"
     )
+    assert report["stopped"]["history"] == NOT_RECORDED
