@@ -143,8 +143,9 @@ def baseline(
     since: str | None,
     no_text: Callable[[object], None] = lambda team: None,
 ) -> dict[str, dict[str, str]]:
-    """team -> {KR id -> status} as last alerted; a team never alerted (its nights were
-    recorded by ``rollup`` only) by its first snapshot, the night that set its baseline.
+    """team -> {KR id -> status} as last alerted, sorted by team then KR id; a team never
+    alerted (its nights were recorded by ``rollup`` only) by its first snapshot, the night
+    that set its baseline.
     A team whose baseline is from before ``since`` (the period's start: its KRs are last
     quarter's, though their ids may be the same) is there with no KRs, so each of its
     KRs is new (a team with history, alerted on when it starts Off track), not compared
@@ -177,4 +178,6 @@ def baseline(
         if krs is None or team in old:
             continue
         krs[shared.setdefault(kr_id, kr_id)] = shared.setdefault(status, status)
-    return teams
+    # sorted by team, then KR id: the rows' order was SQLite's (alerted teams first, then
+    # as it scanned), which nothing fixed (until 2026-12-07)
+    return {team: dict(sorted(teams[team].items())) for team in sorted(teams)}

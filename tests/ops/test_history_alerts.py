@@ -55,6 +55,19 @@ def test_a_baseline_from_before_the_period_counts_every_kr_as_new(
     assert store.alert_baseline(since=D2) == {"Sales": {}}
 
 
+def test_the_baseline_is_ordered_by_team_then_kr(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """Teams sorted, then each team's KRs: it was in the order of the query's rows (the
+    alerted teams first, then the others as SQLite scanned them), which nothing fixed."""
+    krs = {"KR2": 50, "KR10": 0, "KR1": 50}
+    store.record(make_result({"Zed": krs, "Ops": krs, "Alpha": krs}, D1), pending=True)
+    store.settle_pending(D1, {"Zed", "Ops", "Alpha"}, alerted={"Zed"})
+    baseline = store.alert_baseline()
+    assert list(baseline) == ["Alpha", "Ops", "Zed"]
+    assert [list(krs) for krs in baseline.values()] == [["KR1", "KR10", "KR2"]] * 3
+
+
 SCHEMA_2 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE snapshots (as_of TEXT NOT NULL, team TEXT NOT NULL, recorded_at TEXT NOT NULL,
