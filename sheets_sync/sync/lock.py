@@ -17,11 +17,12 @@ import datetime as dt
 import errno
 import fcntl
 import os
+import types
 import weakref
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, overload
 
 from sheets_sync.atomic import make_writable_folder
 from sheets_sync.errors import ConfigError, RunLockedError
@@ -55,6 +56,32 @@ if hasattr(os, "register_at_fork"):
 _NOT_A_LOCK_FILE = frozenset({errno.EISDIR, errno.ENOENT, errno.EACCES, errno.ELOOP, errno.ENOTDIR})
 
 
+_Exit = Callable[[type[BaseException] | None, BaseException | None, TracebackType | None], None]
+
+
+class _ExitOfWith:
+    """``RunLock.__exit__``: the method as a ``with`` looks it up (``RunLock._exit``),
+    bound by a method object of its own that ``__enter__`` ties a release of what is left
+    to (``weakref.finalize``). The ``with`` holds that object until the block has exited,
+    and nothing else does: so a stop at ``__exit__``'s start, which none of its code runs
+    before, leaves no lock held once the block has exited. Left to the ``RunLock``'s own
+    finalizer, the locks stayed held while anything kept the ``RunLock``: a caller's
+    variable, or the stop's exception kept (its traceback holds ``__exit__``'s frame, and
+    so ``self``), until 2026-12-07. Looked up on the class (``contextlib.ExitStack``),
+    the plain function."""
+
+    @overload
+    def __get__(self, lock: None, owner: type | None = None) -> Callable[..., None]: ...
+    @overload
+    def __get__(self, lock: RunLock, owner: type | None = None) -> _Exit: ...
+    def __get__(self, lock: RunLock | None, owner: type | None = None) -> Callable[..., None]:
+        if lock is None:
+            return RunLock._exit
+        bound = types.MethodType(RunLock._exit, lock)
+        lock._exit_of_with = weakref.ref(bound)  # the latest: a ``with`` calls __enter__ next
+        return bound
+
+
 class RunLock:
     def __init__(self, state_dir: Path, shard: tuple[int, int] | None = None) -> None:
         self.path = state_dir / WORKSPACE_LOCK
@@ -62,13 +89,21 @@ class RunLock:
         self.shard_path = state_dir / name if name else None
         self._fds: list[int] = []
         self._record: int | None = None  # the fd whose file names this run
+        self._exit_of_with: weakref.ref[Callable[..., None]] | None = None  # ``_ExitOfWith``
         # a stop landing at the start of ``__exit__`` or ``_released`` (a function's start
         # runs a pending handler), before any ``try`` of theirs, skipped every release: the
         # locks held and open for good, a library caller's later runs refused. What is left
-        # is released as the object is let go (tests/sync/test_lock_stopped.py)
+        # is released as a ``with`` block exits (``_ExitOfWith``), else as the object is
+        # let go (tests/sync/test_lock_stopped.py, test_lock_kept.py)
         weakref.finalize(self, _let_go, self._fds)
 
     def __enter__(self) -> RunLock:
+        # the ``__exit__`` a ``with`` looked up just now releases what is left as it is let
+        # go, as the block exits: whatever a stop skipped, whatever the caller keeps
+        bound = self._exit_of_with() if self._exit_of_with is not None else None
+        self._exit_of_with = None
+        if bound is not None:
+            weakref.finalize(bound, _let_go, self._fds)
         check_state_dir(self.path.parent)
         try:
             if self.shard_path is None:
@@ -128,23 +163,44 @@ class RunLock:
         """Every lock released, a stop meanwhile raised once they are: one landing between
         two locks' releases left the other held (a shard's workspace lock, shared). One
         landing as the hold is set up, before any release: released all the same (again,
-        the ``finally`` does what is left). One landing at this function's start (or
-        ``__exit__``'s), before its ``try``: released once the object is let go (its
+        the ``finally`` does what is left, ``_until_released``). One landing at this
+        function's start (or ``__exit__``'s), before its ``try``: released as the ``with``
+        block exits (``_ExitOfWith``), else once the object is let go (its
         ``weakref.finalize``)."""
         try:
             with stops.held(block=False):
                 _unlock_close(self._fds, self._record)
         finally:
-            _unlock_close(self._fds, self._record)
+            _until_released(self._fds, self._record)
             self._record = None
 
-    def __exit__(
+    def _exit(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._released()
+        try:
+            self._released()
+        finally:  # a stop at ``_released``'s start: nothing of it ran
+            _until_released(self._fds, self._record)
+
+    __exit__ = _ExitOfWith()
+
+
+def _until_released(fds: list[int], record: int | None = None) -> None:
+    """``_unlock_close`` again until no lock is left, the first stop meanwhile raised once
+    none is: a stop at the start of a lock's hold in its pass (``stops.held``'s own start,
+    before it defers anything) raised out of the pass, that lock and those after it left
+    to a finalizer (until 2026-12-07)."""
+    stop: BaseException | None = None
+    while fds:
+        try:
+            _unlock_close(fds, record)
+        except BaseException as exc:  # a stop's: every lock first
+            stop = stop or exc
+    if stop is not None:
+        raise stop
 
 
 def _unlock_close(fds: list[int], record: int | None = None) -> None:
@@ -182,8 +238,9 @@ def _let_go(fds: list[int]) -> None:
     raised once it is. A second stop landing as it ran cut it short, and a finalizer is
     one-shot (its exception printed and dropped): the locks not yet released stayed held
     and open for good (review 2, fin_cut.py)."""
-    with stops.held(block=False):
-        _unlock_close(fds)
+    if fds:
+        with stops.held(block=False):
+            _until_released(fds)
 
 
 def check_state_dir(folder: Path) -> None:

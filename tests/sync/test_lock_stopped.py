@@ -132,31 +132,58 @@ def test_a_stop_at_the_start_of_the_release_leaves_the_lock_free_once_let_go(
         pass
 
 
+@contextlib.contextmanager
+def _stop_at_exit_then_flock() -> Iterator[list[str]]:
+    """A SIGINT at the start of ``RunLock.__exit__`` (``RunLock._exit``: none of it runs),
+    and another at the first ``fcntl.flock`` return after it: in the release of what is
+    left, as the ``with`` lets go of its ``__exit__`` (``lock._ExitOfWith``)."""
+    code, fired = RunLock._exit.__code__, list[str]()
+
+    def first(frame: FrameType, event: str, _arg: Any) -> None:  # a trace function
+        if not fired and event == "call" and frame.f_code is code:
+            fired.append("__exit__")
+            signal.raise_signal(signal.SIGINT)
+
+    def second(frame: FrameType, event: str, arg: Any) -> None:  # a profile function
+        if len(fired) == 1 and event == "c_return" and arg is fcntl.flock:
+            caller = frame.f_back.f_code.co_name if frame.f_back else "?"
+            fired.append(f"{caller}>{frame.f_code.co_name}")
+            signal.raise_signal(signal.SIGINT)
+
+    before, tracing = signal.signal(signal.SIGINT, signal.default_int_handler), sys.gettrace()
+    sys.settrace(first)  # one that raises is unset: one function could not place both
+    sys.setprofile(second)
+    try:
+        yield fired
+    finally:
+        sys.setprofile(None)
+        sys.settrace(tracing)
+        signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.skipif(not hasattr(sys, "unraisablehook"), reason="unraisablehook")
 def test_a_second_stop_as_the_lock_is_let_go_leaves_it_free(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stop at the start of ``__exit__`` leaves the release to the finalizer; a second
+    """A stop at the start of ``__exit__`` leaves the release to a finalizer; a second
     one landing as the finalizer ran (a shard's lock unlocked, the workspace's not yet)
     cut it short, and a finalizer is one-shot: the workspace lock held (shared) and open
     for good, a later whole run refused (review 2, fin_cut.py). The second stop's
     exception, raised in the finalizer once it is done, is printed and dropped (the CLI
-    raises it again at its next check: ``stops``)."""
+    raises it again at its next check: ``stops``). The finalizer is the ``with``'s since
+    2026-12-07, run as the block exits (``lock._ExitOfWith``; until then the
+    ``RunLock``'s, run once ``lock`` was let go)."""
     dropped: list[type[BaseException]] = []
     monkeypatch.setattr(sys, "unraisablehook", lambda info: dropped.append(info.exc_type))
     lock = RunLock(tmp_path, (1, 2))
-    with pytest.raises(KeyboardInterrupt), _stop_at_start("__exit__") as fired, lock:
+    with pytest.raises(KeyboardInterrupt), _stop_at_exit_then_flock() as fired, lock:
         pass
-    assert fired == ["__exit__"], "no stop landed at __exit__'s start"
-    gc.collect()  # only ``lock`` holds it now
-    with _stop_at("flock", 1) as second:
-        del lock  # its finalizer runs here
-        gc.collect()
-    assert second == ["_unlock_close>_best_effort"], "the second stop missed the finalizer"
+    assert fired == ["__exit__", "_unlock_close>_best_effort"], "a stop missed its place"
     assert dropped == [KeyboardInterrupt]
     assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
     with RunLock(tmp_path):  # free: a whole run takes it
         pass
+    assert lock is not None  # kept all along
 
 
 @contextlib.contextmanager
