@@ -195,9 +195,13 @@ def _until_released(fds: list[int], record: int | None = None) -> None:
     to a finalizer (until 2026-12-07)."""
     stop: BaseException | None = None
     while fds:
-        try:
-            _unlock_close(fds, record)
-        except BaseException as exc:  # a stop's: every lock first
+        try:  # the inner loop's jump back is inside this ``try``, as ``pool_end.until_done``'s
+            while fds:
+                try:
+                    _unlock_close(fds, record)
+                except BaseException as exc:  # a stop's: every lock first
+                    stop = stop or exc
+        except BaseException as exc:  # one that landed at the jump back
             stop = stop or exc
     if stop is not None:
         raise stop
