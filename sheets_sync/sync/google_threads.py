@@ -21,6 +21,10 @@ from sheets_sync.sync.pool_end import result_awake, threads_ended, until_done
 from sheets_sync.sync.reading import TeamRead
 
 log = get_logger("sheets_sync.sync")
+#: the note of a second stop while the run waits for its Google threads, said before the
+#: wait, or once it is over: the wait holds signals, so a stop inside it is seen then
+WAITING = "stopping: waiting for the Google requests in flight to end"
+WAITED = "stopping: waited for the Google requests in flight to end"
 
 
 def read_in_threads(
@@ -77,6 +81,7 @@ def read_in_threads(
         returning = reads is not None  # none is on its way
 
         warned: list[bool] = []
+        waited: list[bool] = []  # the wait for the threads is over
 
         def end(cancel: bool, say: bool = False) -> None:  # a further signal changes nothing
             # (``until_done``). held: a stop's exception landing inside a library's lock
@@ -94,11 +99,13 @@ def read_in_threads(
                     # once the threads are told and the queue cancelled (said first until
                     # 2026-12-07, review: as it was written, a thread that ended its team
                     # began a queued one). A stop inside this held wait runs its handler
-                    # only once the wait is over: its note comes then (docs/scheduling.md)
-                    log.warning("stopping: waiting for the Google requests in flight to end")
+                    # only once the wait is over: its note comes then, and says so
+                    # (docs/scheduling.md; it said "waiting" until 2026-12-07)
+                    log.warning(WAITED if waited else WAITING)
                     warned.append(True)
                 _futures_ended(started.values())
                 threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
+                waited.append(True)
 
         def again() -> None:  # once one was cut short, the wait is a stop's
             end(cancel=True, say=True)

@@ -144,6 +144,18 @@ def test_a_stop_in_a_library_lock_s_release_does_not_hang_the_google_threads(
     assert len(found["said"]) <= 1, f"the wait was said more than once: {found}"
 
 
+def test_a_second_stop_inside_the_wait_is_said_once_the_wait_is_over() -> None:
+    """A second stop landing inside the wait for the team in flight (``Future.done``'s
+    release, in ``_futures_ended``) is held until the wait is over: its note then said
+    "waiting for the Google requests in flight to end" of requests that had ended (until
+    2026-12-07); it says they were waited for."""
+    found = run_script(_GOOGLE, "Future.done", "1", "first")
+    assert found["fired"] == ["Future.done"], f"no stop landed in the wait: {found}"
+    assert not found["hung"] and found["stopped"] and found["stops"] == 2, found
+    assert found["finished"] == ["a"], f"the team in flight was not waited for: {found}"
+    assert found["said"] == ["stopping: waited for the Google requests in flight to end"]
+
+
 @pytest.mark.parametrize("slowed", [False, True])
 def test_a_stop_at_the_call_of_the_threads_clean_up_still_cleans_up(slowed: bool) -> None:
     """A second stop landing at the call of ``until_done`` in ``read_in_threads``'
