@@ -180,4 +180,14 @@ def baseline(
         krs[shared.setdefault(kr_id, kr_id)] = shared.setdefault(status, status)
     # sorted by team, then KR id: the rows' order was SQLite's (alerted teams first, then
     # as it scanned), which nothing fixed (until 2026-12-07)
-    return {team: dict(sorted(teams[team].items())) for team in sorted(teams)}
+    return {
+        team: dict(sorted(teams[team].items(), key=_as_sqlite_orders)) for team in sorted(teams)
+    }
+
+
+def _as_sqlite_orders(item: tuple[object, object]) -> tuple[bool, str | bytes]:
+    """A KR id's place as SQLite orders it: text, then BLOB (the column's TEXT affinity
+    makes any number text, and it is NOT NULL). A hand-edited BLOB beside the text ids made
+    ``sorted`` compare bytes with str, a TypeError that ended the night (until 2026-12-07)."""
+    key = item[0]
+    return (True, key) if isinstance(key, bytes) else (False, str(key))

@@ -68,6 +68,20 @@ def test_the_baseline_is_ordered_by_team_then_kr(
     assert [list(krs) for krs in baseline.values()] == [["KR1", "KR10", "KR2"]] * 3
 
 
+def test_a_hand_edited_blob_kr_id_is_sorted_as_sqlite_orders_it(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """A KR id a hand edit made a BLOB beside the text ones: sorting the baseline compared
+    bytes with str, a TypeError that ended the night (review of h-leftovers). Ordered as
+    SQLite orders them: text (a number is text in this column), then BLOBs."""
+    store.record(make_result({"Ops": {"KR1": 50, "KR2": 0, "KR3": 0}}, D1), pending=True)
+    store.settle_pending(D1, {"Ops"}, alerted={"Ops"})
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute("UPDATE alert_baseline SET kr_id = x'4b5233' WHERE kr_id = 'KR2'")
+        conn.execute("UPDATE alert_baseline SET kr_id = 7 WHERE kr_id = 'KR3'")
+    assert list(store.alert_baseline()["Ops"]) == ["7", "KR1", b"KR3"]
+
+
 SCHEMA_2 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE snapshots (as_of TEXT NOT NULL, team TEXT NOT NULL, recorded_at TEXT NOT NULL,
