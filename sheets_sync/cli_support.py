@@ -341,8 +341,10 @@ class AsOfDate(_DateParam):
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> dt.date:
-        if isinstance(value, dt.date):  # a default, or a caller's date
-            return value
+        if isinstance(value, dt.datetime):  # a default, or a caller's: its day (a datetime
+            value = value.date()  # went through as one until 2026-12-07), checked as text is
+        if isinstance(value, dt.date):  # (one before 1900-03-01 went through)
+            return self._checked(value, param, ctx)
         text = str(value)
         try:  # YYYY-MM-DD only, as the workspace file's dates: ``fromisoformat`` alone took
             # ``20261123`` and ``2026-W48-1`` (until 2026-12-07), which the message and the
@@ -354,6 +356,10 @@ class AsOfDate(_DateParam):
             why = no_such_day(text)  # 2026-02-29: the shape is right, the day is not
             msg = f"{text!r} {why}" if why else f"{text!r} is not a date like 2026-11-23"
             raise click.BadParameter(msg, ctx, param, param_hint="--as-of") from None
+        return self._checked(day, param, ctx)
+
+    @staticmethod
+    def _checked(day: dt.date, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         try:
             return not_before_first_date(day)
         except CellValueError as exc:
