@@ -45,11 +45,14 @@ class NightEnd:
     teams_gone: tuple[str, ...] | None = None
     #: the run report's ``history_not_pruned``: the last clean-up's failure (``_prune``)
     history_not_pruned: str | None = None
+    #: its log warning, held while the snapshot is pending: said once ``settle_history``
+    #: knows whether the night is recorded (``_prune``)
+    not_pruned_unsaid: str | None = None
 
     def new_night(self) -> None:
         """A run's history outcomes start afresh (a ``Sync`` may run again)."""
         self.history_skipped, self.gone_said, self.teams_gone = None, False, None
-        self.history_not_pruned = None
+        self.history_not_pruned = self.not_pruned_unsaid = None
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
@@ -141,9 +144,12 @@ class NightEnd:
                 f"history: {NIGHT_RECORDED}the nights before the newest {keep} "
                 f"(history.prune_after) were not dropped: {why}; {then}"
             )
-            log.warning("%s", self.history_not_pruned)
+            if self.pending_teams:  # the night may yet be undone (a stop): said once it is
+                self.not_pruned_unsaid = self.history_not_pruned  # settled, truthfully (it
+            else:  # said "the night is recorded" before a stop undid it, until 2026-12-07)
+                log.warning("%s", self.history_not_pruned)
         else:  # a second record of the night (the rollup's) pruned after all
-            self.history_not_pruned = None
+            self.history_not_pruned = self.not_pruned_unsaid = None
 
     def _say_gone(self, result: SyncResult) -> None:
         """A night of every team: the teams of the night before that are gone are named,
@@ -178,24 +184,34 @@ class NightEnd:
         marks none. Logged, never raised; a history that could not be used when this run
         recorded nothing was logged then, and its rows cannot be wrong. A snapshot that
         could not be confirmed stays pending, so the next run undoes it:
-        ``history_skipped`` says so, as for one that could not be recorded."""
+        ``history_skipped`` says so, as for one that could not be recorded. A failed
+        clean-up's warning held until now (``_prune``) is said: "the night is recorded"
+        only when it is."""
+        unsaid, self.not_pruned_unsaid = self.not_pruned_unsaid, None
+        recorded = self._settle(as_of, undo=undo, alerted=alerted)
+        if unsaid is not None:
+            log.warning("%s", unsaid if recorded else unsaid.replace(NIGHT_RECORDED, "", 1))
+
+    def _settle(self, as_of: dt.date, *, undo: bool, alerted: Collection[str]) -> bool:
+        """``settle_history``'s work: whether tonight's rows stand."""
         landed: Collection[str] = () if undo else set(self.pending_teams)
         recorded = bool(self.pending_teams)
         self.pending_teams.clear()
         if self.history is None:
-            return
+            return False
         try:
             undone = self.history.settle_pending(as_of, landed, alerted=alerted)
         except HistoryError as exc:
             if not landed:
                 if recorded:
                     log.error("%s; tonight's snapshot may hold rows of teams not written", exc)
-                return
+                return False
             log.error("%s; tonight's snapshot is not recorded (the next run undoes it)", exc)
             self.history_skipped = f"history not recorded: {exc}"
-            return
+            return False
         if undone:
             log.info("history: %d team(s) of %s not recorded after all", len(undone), as_of)
+        return bool(set(landed).difference(team for _, team in undone))
 
     def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
         """Build and publish the company rollup (also used to merge shard results).
