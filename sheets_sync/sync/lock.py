@@ -90,6 +90,11 @@ class RunLock:
         self._fds: list[int] = []
         self._record: int | None = None  # the fd whose file names this run
         self._exit_of_with: weakref.ref[Callable[..., None]] | None = None  # ``_ExitOfWith``
+        #: the holds begun (``__enter__``): the release tied to one's ``__exit__`` does
+        #: nothing once a later one began. A caller keeping that method object (the protocol
+        #: by hand) and letting it go during a later hold released that hold mid-block: the
+        #: locks are one list (until 2026-12-07)
+        self._holds = [0]
         # a stop landing at the start of ``__exit__`` or ``_released`` (a function's start
         # runs a pending handler), before any ``try`` of theirs, skipped every release: the
         # locks held and open for good, a library caller's later runs refused. What is left
@@ -102,8 +107,9 @@ class RunLock:
         # go, as the block exits: whatever a stop skipped, whatever the caller keeps
         bound = self._exit_of_with() if self._exit_of_with is not None else None
         self._exit_of_with = None
+        self._holds[0] += 1
         if bound is not None:
-            weakref.finalize(bound, _let_go, self._fds)
+            weakref.finalize(bound, _let_go_hold, self._fds, self._holds, self._holds[0])
         check_state_dir(self.path.parent)
         try:
             if self.shard_path is None:
@@ -245,6 +251,13 @@ def _let_go(fds: list[int]) -> None:
     if fds:
         with stops.held(block=False):
             _until_released(fds)
+
+
+def _let_go_hold(fds: list[int], holds: list[int], hold: int) -> None:
+    """The release tied to a hold's ``__exit__`` (``_ExitOfWith``): ``_let_go``, unless a
+    later hold of the same ``RunLock`` has begun, whose locks are not this one's."""
+    if holds[0] == hold:
+        _let_go(fds)
 
 
 def check_state_dir(folder: Path) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.errors import RunLockedError
 from sheets_sync.sync import stops
 from sheets_sync.sync.lock import RunLock
 from tests.sync.test_lock_stopped import _held_open, _stop_at_start
@@ -124,3 +125,24 @@ def test_a_stop_at_the_release_s_start_leaves_no_lock_held_whatever_is_kept(
         with RunLock(tmp_path):  # free: a whole run takes it
             pass
         assert kept.value is not None and lock is not None
+
+
+@pytest.mark.parametrize("shard", [None, (1, 2)])
+def test_an_exit_kept_by_the_caller_releases_no_later_hold(
+    tmp_path: Path, shard: tuple[int, int] | None
+) -> None:
+    """``__exit__`` fetched from the ``RunLock`` and kept (the protocol by hand), its hold
+    released by calling it: let go later, during a later hold of the same ``RunLock``, it
+    released that hold mid-block, as the release tied to it at the first ``__enter__``
+    found the same list of locks (review of h-leftovers, p4_lock.py)."""
+    lock = RunLock(tmp_path, shard)
+    with _no_collection():
+        kept_exit = lock.__exit__
+        lock.__enter__()
+        kept_exit(None, None, None)
+        with lock:
+            del kept_exit  # let go: its release must find no hold of its own
+            with pytest.raises(RunLockedError), RunLock(tmp_path):
+                pass
+    with RunLock(tmp_path):  # free once the block has exited
+        pass
