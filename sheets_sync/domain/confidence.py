@@ -4,6 +4,7 @@ normalised to 0..1 (moved out of ``values.py`` on 2026-12-07, unchanged)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from fractions import Fraction
 
@@ -36,7 +37,7 @@ _CONFIDENCE_FORMS = "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High"
 _FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
 
 
-def parse_confidence(value: CellValue) -> float | None:
+def parse_confidence(value: CellValue, percent_cell: bool = False) -> float | None:
     """0-10, 0-100%, 7/10, or Low/Medium/High, normalised to 0..1.
 
     A whole number up to 10 reads on the 0-10 scale (7 -> 0.7); a fraction below 1 is a
@@ -45,6 +46,10 @@ def parse_confidence(value: CellValue) -> float | None:
     judged as its cell shows it (15 significant digits, ``shown_float``) from 1 up: a
     formula's ``=3*3.7-1.1`` (10.000000000000002) reads 10, as 9.999999999999998 does; a
     fraction below 1 (0.9999999999999999) reads as it is, never as a whole 1.
+
+    ``percent_cell``: a number from a cell in a percent format, which shows it as a
+    percentage: over 1 it is that percentage, as shown (a formula's 1.0000000000000002 is
+    100%, 1.0), and over 100% an error built from the number (2: "got 200%").
     """
     check_error(value)
     if is_empty(value):
@@ -91,6 +96,13 @@ def parse_confidence(value: CellValue) -> float | None:
     # 100 %, would read 1, the 0-10 scale's 0.1); a fraction reads as it is
     if number >= 1:
         number = shown_float(number)
+    numeric = isinstance(value, int | float)  # not a text, which shows no percentage
+    if percent_cell and numeric and number >= 1 and math.isfinite(number * 100):
+        if number == 1:
+            return 1.0
+        raise CellValueError(
+            f"confidence must be between 0% and 100%, got {show_number(number * 100)}%"
+        )
     if 0 <= number <= 10 and float(number).is_integer():
         return number / 10
     if 0 <= number < 1:

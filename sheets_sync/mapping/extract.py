@@ -16,7 +16,6 @@ from sheets_sync.domain.units import is_units_row
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
     is_percent_text,
-    show_number,
 )
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import (
@@ -86,6 +85,9 @@ class RowRecord:
     #: cells from its header row), each with the (row, column) it was typed in: an error
     #: there is that cell's, said once (``RowReader``)
     filled: tuple[tuple[str, int, int], ...] = ()
+    #: the Confidence cell is in a percent format and holds a number over 1: the error of
+    #: the percentage it shows (``parse_confidence``'s ``percent_cell``)
+    percent_confidence: bool = False
 
 
 #: The fields of a row whose percent format lint compares with its unit and its other
@@ -211,17 +213,18 @@ def _named_missing(
 
 def _shown_percent(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> str:
     """A confidence cell in a percent format as the percentage it shows ("" if none), which
-    1 of 10 would read otherwise: 100% for a 1 or a formula's float a step over it
-    (1.0000000000000002 read 0.1 until 2026-12-07); over 100% for a number over 1, an error
-    as typed (2, shown 200%, read 2 of 10 until 2026-12-07, and 12 read 12 %). A step under
-    1 (0.9999999999999999) reads as it is, a fraction."""
-    at = (row, cols.get("confidence", 0))
-    if at in grid.percent_ones:
-        return "100%"
+    1 of 10 would read otherwise: 100% for a 1 (``percent_ones``). A number over 1 there
+    (a formula's 1.0000000000000002 shown 100%, a 2 shown 200%) is ``_over_percent``'s."""
+    return "100%" if (row, cols.get("confidence", 0)) in grid.percent_ones else ""
+
+
+def _over_percent(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> bool:
+    """A number over 1 in a percent confidence cell: the percentage it shows (``parse_confidence``'s
+    ``percent_cell``), a step over 1 100%, 2 the error of 200% (read 2 of 10 until 2026-12-07).
+    Made text and parsed again, 1.00001 (100.001%) was "ambiguous (thousands dot ...)" and
+    1e20 (1e+22%) "expected a number" (until 2026-12-07)."""
     number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-    if not 1 < number < 1e300 or at not in grid.percent_cells:  # finite, a cell's number
-        return ""
-    return f"{show_number(number * 100)}%"  # as shown, to 15 digits: 1.15 is 115%
+    return number > 1 and (row, cols.get("confidence", 0)) in grid.percent_cells
 
 
 def extract_tab(
@@ -276,6 +279,9 @@ def extract_tab(
             shown := _shown_percent(grid, row, input_cols, values.get("confidence"))
         ):
             values["confidence"] = shown  # as typed: 100% (a 1 in a percent cell), not 1 of 10
+        over = bool(grid.percent_cells) and _over_percent(
+            grid, row, input_cols, values.get("confidence")
+        )
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
             unknown = blank_uncalculated(values, input_items, grid, row)
@@ -344,7 +350,7 @@ def extract_tab(
             )
         above = filled.cells_of(from_above)
         records.append(
-            RowRecord(row, row_kind, values, cells, percent, doubt, unknown_above, above)
+            RowRecord(row, row_kind, values, cells, percent, doubt, unknown_above, above, over)
         )
         hidden: list[str] = []  # owned cells a merge hides: not written, so said
         for name in owned:

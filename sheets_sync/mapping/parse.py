@@ -179,7 +179,7 @@ def parse_key_result(
         current=reader.get("current", current_parser),
         unit=reader.get("unit", parse_text),
         weight=1.0 if weight is None else weight,
-        confidence=reader.get("confidence", parse_confidence),
+        confidence=reader.get("confidence", parse_confidence, record.percent_confidence),
         due=reader.get("due", parse_date, epoch, day_first),
         kpi_link=reader.link("kpi_link", "KPI link"),
         comment=reader.get("comment", parse_text),
