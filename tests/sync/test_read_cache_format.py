@@ -437,4 +437,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 190: the same grid; RowRecord.percent_confidence: a number over 1 in a percent cell
     # is the error of its percentage built from the number, never parsed again as text
     # (185: 1.00001, 100.001%, "ambiguous (thousands dot ...)"; 1e20 "expected a number")
-    assert (FORMAT, fields[-1]) == (190, "grouped_rows")
+    # 191: the same grid; a Google number in a format whose pattern has a % outside quotes
+    # (NUMBER "0%") is a percent cell, its 1 a typed 100% (186: only the PERCENT type)
+    assert (FORMAT, fields[-1]) == (191, "grouped_rows")

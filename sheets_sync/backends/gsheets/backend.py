@@ -54,7 +54,7 @@ READ_FIELDS = (
     "data(rowMetadata(hiddenByUser),"
     "columnMetadata(hiddenByUser),"
     "rowData(values(effectiveValue,userEnteredValue.formulaValue,chipRuns,"
-    "effectiveFormat.numberFormat.type,userEnteredFormat.backgroundColor))))"
+    "effectiveFormat.numberFormat(type,pattern),userEnteredFormat.backgroundColor))))"
 )
 
 #: The tabs Google gives no cells for (``sheetType``), as a layout error names them

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
+from sheets_sync.backends.excel.percent import is_percent_code
 from sheets_sync.backends.gsheets import arrays
 from sheets_sync.backends.gsheets.cellshape import checked_cell, owned_fill
 from sheets_sync.backends.gsheets.chips import chip_text
@@ -232,10 +233,26 @@ def _has_content(cell: Mapping[str, Any]) -> bool:
 
 
 def _in_percent(cell: Mapping[str, Any]) -> bool:
-    """A number shown in a PERCENT format: Google stores a typed 45% as 0.45."""
+    """A number shown in a PERCENT format: Google stores a typed 45% as 0.45. Or in any
+    other number format whose pattern shows a percentage (an unquoted ``%``): the API takes
+    a type and a pattern apart, so a script may write ``{"type": "NUMBER", "pattern":
+    "0%"}``, whose 1 shows 100% and read 1 of 10 (until 2026-12-07: only the type was read)."""
     number = cell.get("effectiveValue", {}).get("numberValue")  # a wrong shape raises
-    kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
-    return kind == "PERCENT" and number is not None
+    if number is None:
+        return False
+    fmt = cell.get("effectiveFormat", {}).get("numberFormat", {})
+    if fmt.get("type") == "PERCENT":
+        return True
+    pattern = fmt.get("pattern")
+    return (
+        fmt.get("type") not in _NOT_PERCENT
+        and isinstance(pattern, str)
+        and is_percent_code(pattern)
+    )
+
+
+#: the types whose pattern never shows a number as a percentage (a date's, a text's)
+_NOT_PERCENT = frozenset({"TEXT", "DATE", "TIME", "DATE_TIME"})
 
 
 def _is_percent_one(cell: Mapping[str, Any]) -> bool:

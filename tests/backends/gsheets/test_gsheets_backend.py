@@ -284,6 +284,31 @@ def test_read_lists_every_number_shown_as_a_percentage(emulator: Emulator, clien
     assert grid.percent_ones == {(4, 1)}
 
 
+def test_a_number_format_whose_pattern_shows_a_percentage_is_a_percent_cell(
+    emulator: Emulator, client: Any
+) -> None:
+    """The API's NumberFormat is a type and a pattern of its own: a script may write
+    ``{"type": "NUMBER", "pattern": "0%"}``, which shows 1 as 100% as a PERCENT one does.
+    Only the type was asked for and looked at, so such a 100% read 1 of 10 (until
+    2026-12-07). A quoted or escaped % shows no percentage."""
+    key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], [1], [0.45], [1], [1]]})
+    patterns = ["0%", "0.0%", '0"%"', "0\\%"]
+    requests = [
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": r, "endRowIndex": r + 1},
+                "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": p}}},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        }
+        for r, p in enumerate(patterns, start=1)
+    ]
+    client.batch_update(key, {"requests": requests}, source="user", what="edit")
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    assert grid.percent_cells == {(2, 1), (3, 1)}
+    assert grid.percent_ones == {(2, 1)}
+
+
 def test_a_403_for_another_reason_says_googles_reason(emulator: Emulator, client: Any) -> None:
     """A disabled API (the usual first-run 403) is not reported as a sheet not shared."""
     key = _seed(emulator)
