@@ -432,11 +432,11 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 188: the same grid; a zip entry whose name holds a NUL (``xl/media/a.png\0../../evil``,
     # which ``zipfile`` cut to ``xl/media/a.png``) is refused as unsafe, not read
     # 189: the same grid; a number over 1 in a percent cell is the percentage it shows: 2
-    # (200%) and 1.5 (150%) are the error a typed 200% is (184 and before: 2 read 2 of 10,
+    # (200%) and 1.5 (150%) are the error a typed 200% is (188 and before: 2 read 2 of 10,
     # 0.2, 12 read 12 %, and 1.5 was an error quoting 1.5)
     # 190: the same grid; RowRecord.percent_confidence: a number over 1 in a percent cell
     # is the error of its percentage built from the number, never parsed again as text
-    # (185: 1.00001, 100.001%, "ambiguous (thousands dot ...)"; 1e20 "expected a number")
+    # (189: 1.00001, 100.001%, "ambiguous (thousands dot ...)"; 1e20 "expected a number")
     # 191: the same grid; a Google number in a format whose pattern has a % outside quotes
-    # (NUMBER "0%") is a percent cell, its 1 a typed 100% (186: only the PERCENT type)
+    # (NUMBER "0%") is a percent cell, its 1 a typed 100% (190: only the PERCENT type)
     assert (FORMAT, fields[-1]) == (191, "grouped_rows")
