@@ -6,12 +6,14 @@ directory's) refused too, as the workbook's error naming the member."""
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
 
 import pytest
+from isal import isal_zlib
 
 from sheets_sync import deflate as deflate_module
 from sheets_sync.backends.excel.patch import patch_xlsx
@@ -197,6 +199,51 @@ def test_a_member_shaped_oddly_reads_as_zipfile_reads_it(
             read_member(data, info)
         if isinstance(error, zipfile.BadZipFile):
             assert str(caught.value) == str(error)
+
+
+#: a stream with a damaged block after 256 KiB past file_size (BODY's) bytes: ISA-L
+#: inflates ahead of max_length, within a piece of its input
+DAMAGED_PAST = _deflated(BODY + random.Random(0).randbytes(1 << 18), zlib.Z_SYNC_FLUSH)
+DAMAGED_PAST += b"PK\x01\x02" + b"\x14" * 20
+
+
+@pytest.mark.parametrize("backend", ["isal", "zlib"])
+def test_a_stream_is_not_inflated_past_file_size(
+    monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    """As zipfile's streaming read (``open().read(n)``) stops at file_size: a member of
+    file_size 10 whose stream inflates to gigabytes (a CPU bomb in a ~1 MB zip) was
+    inflated to its end. ``ZipFile.read`` inflates up to 2 GiB in one call and finds the
+    damage there (zlib.error): read_member keeps the bound, and the CRC-32 decides."""
+    monkeypatch.setattr(deflate_module, "BACKEND", backend)
+    inflated: list[int] = []
+    target = isal_zlib if backend == "isal" else zlib
+    real = target.decompressobj
+
+    class Counting:
+        def __init__(self, wbits: int) -> None:
+            self.inner = real(wbits)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+            out: bytes = self.inner.decompress(data, max_length)
+            inflated.append(len(out))
+            return out
+
+    monkeypatch.setattr(target, "decompressobj", Counting)
+    zeros = zlib.compressobj(9, zlib.DEFLATED, -15)
+    bomb = b"".join(zeros.compress(bytes(1 << 20)) for _ in range(16)) + zeros.flush()
+    data = _zip_of(bomb, 10, zlib.crc32(bytes(10)))
+    assert read_member(data, zipfile.ZipFile(io.BytesIO(data)).getinfo("a.xml")) == bytes(10)
+    assert sum(inflated) <= 11
+    data = _zip_of(DAMAGED_PAST, len(BODY), CRC)
+    with pytest.raises(zlib.error):
+        zipfile.ZipFile(io.BytesIO(data)).read("a.xml")
+    inflated.clear()
+    assert read_member(data, zipfile.ZipFile(io.BytesIO(data)).getinfo("a.xml")) == BODY
+    assert sum(inflated) <= len(BODY) + 1
 
 
 def test_a_sheet_without_a_final_deflate_block_is_written_back() -> None:
