@@ -83,7 +83,9 @@ def read_member(data: bytes | memoryview, info: zipfile.ZipInfo, end: int | None
     it). As ``zipfile``, it keeps the first ``file_size`` bytes the member's compressed
     bytes give (a deflate stream may end early, run past that size or lack its final
     block: the CRC-32 decides), and raises ``EOFError`` only where the zip's bytes end
-    before the member's do and before ``file_size`` bytes came out. A member neither
+    before the member's do and before ``file_size`` bytes came out (a local header's name
+    flagged UTF-8 that is not: a ``BadZipFile`` naming the member, where ``zipfile`` lets
+    the ``UnicodeDecodeError`` out). A member neither
     stored nor deflated, or encrypted, raises ``NotImplementedError``: the caller refuses
     those before it reads. A member whose compressed bytes run past ``end`` (``member_ends``:
     into the next member or the central directory) is refused as an overlap, as
@@ -110,7 +112,13 @@ def read_member(data: bytes | memoryview, info: zipfile.ZipInfo, end: int | None
         raise NotImplementedError(f"zip member {info.filename!r} is encrypted or patched")
     start = at + _LOCAL.size
     name = bytes(data[start : start + fields[-2]])
-    fname = name.decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
+    try:
+        fname = name.decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
+    except UnicodeDecodeError as exc:  # zipfile lets it out
+        raise zipfile.BadZipFile(
+            f"File name in the local header of {info.orig_filename!r} is flagged UTF-8 and "
+            f"is not: {exc}"
+        ) from None
     if fname != info.orig_filename:
         raise zipfile.BadZipFile(
             f"File name in directory {info.orig_filename!r} and header {name!r} differ."

@@ -264,12 +264,13 @@ def _inflate(
     return out.getvalue()
 
 
-def unzip_errors(source: str) -> _UnzipErrors:
+def unzip_errors(source: str, member: str | None = None) -> _UnzipErrors:
     """What inflating a part can raise, as the file's own error: a damaged member (its
     CRC, a truncated stream) or a compression zipfile cannot undo; and running out of
     memory (``WorkbookOutOfMemoryError``: the team fails, not the run; the machine's
     memory, not the file's size, may be at fault, as when other workers read at once, so
-    the next run tries it again).
+    the next run tries it again). The damage names ``member`` when given and its error does
+    not (zlib's errors, a local header's name that is not UTF-8).
 
     The ``MemoryError`` is not chained and its traceback is dropped: its frames (the
     inflate that ran out) held what that inflate had read. The new error's own traceback
@@ -277,12 +278,13 @@ def unzip_errors(source: str) -> _UnzipErrors:
     traceback: ``inspect_package`` lets go of the parts it inflated before and of those
     an earlier call handed it (``_inflated``), and ``extent.check_package`` of its earlier
     steps' package (until 2026-12-07 they were kept with it)."""
-    return _UnzipErrors(source)
+    return _UnzipErrors(source, member)
 
 
 class _UnzipErrors(contextlib.AbstractContextManager[None]):
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, member: str | None) -> None:
         self.source = source
+        self.member = member
 
     def __exit__(
         self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -300,7 +302,9 @@ class _UnzipErrors(contextlib.AbstractContextManager[None]):
                 source=source,
             ) from None
         if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError)):
-            raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+            named = self.member is None or self.member in str(exc)  # zipfile's CRC error
+            where = "" if named else f"{self.member}: "
+            raise WorkbookError(f"the file is damaged: {where}{exc}", source=source) from exc
         if isinstance(exc, NotImplementedError):
             raise WorkbookError(
                 f"the file uses an unsupported zip compression: {exc}", source=source
@@ -384,7 +388,7 @@ def inspect_package(
         body = None if _inflated is None else _inflated.get(lower)
         if body is None:
             try:
-                with unzip_errors(source):
+                with unzip_errors(source, info.filename):
                     body = _inflate(
                         zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source
                     )

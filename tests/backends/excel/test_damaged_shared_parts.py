@@ -334,3 +334,28 @@ def test_the_relationships_are_not_read_for_the_shared_strings(
 
     monkeypatch.setattr(workbookparts, "part_rels", unread)
     assert workbookparts.damaged_part(data, package, "sales.xlsx", SHARED_STRINGS) is None
+
+
+def _local_name_not_utf8(data: bytes, part: str) -> bytes:
+    """``part``'s local header flagged UTF-8, a byte of its name not UTF-8 (0xff)."""
+    at = zipfile.ZipFile(io.BytesIO(data)).getinfo(part).header_offset
+    flags = int.from_bytes(data[at + 6 : at + 8], "little") | 0x800
+    name_at = at + 30 + len(part) - 1
+    return (
+        data[: at + 6]
+        + flags.to_bytes(2, "little")
+        + data[at + 8 : name_at]
+        + b"\xff"
+        + (data[name_at + 1 :])
+    )
+
+
+def test_a_member_whose_local_name_is_not_utf8_is_named(tmp_path: Path) -> None:
+    """It was "the file is damaged: 'utf-8' codec can't decode byte 0xff ...", naming
+    neither member nor part."""
+    data = _local_name_not_utf8(_book(tmp_path / "t.xlsx"), "xl/workbook.xml")
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    message = str(got.value)
+    assert message.startswith("sales.xlsx: the file is damaged: xl/workbook.xml: "), message
+    assert "'utf-8' codec can't decode byte 0xff" in message, message

@@ -308,3 +308,23 @@ def test_members_zipfile_writes_do_not_overlap(method: int) -> None:
         ends = deflate_module.member_ends(zf)
         for info in zf.infolist():
             assert read_member(package, info, ends[info.filename]) == zf.read(info)
+
+
+def test_a_local_name_flagged_utf8_that_is_not_is_refused_by_member() -> None:
+    """zipfile lets the UnicodeDecodeError out; read_member let it out too, and the
+    write-back's member read did not catch it: the team's internal error."""
+    data = _package()
+    at = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET).header_offset
+    flags = int.from_bytes(data[at + 6 : at + 8], "little") | 0x800
+    data = (
+        data[: at + 6]
+        + flags.to_bytes(2, "little")
+        + data[at + 8 : at + 30]
+        + b"\xff"
+        + (data[at + 31 :])
+    )
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET)
+    with pytest.raises(zipfile.BadZipFile, match=f"^File name in the local header of {SHEET!r}"):
+        read_member(data, info)
+    with pytest.raises(WorkbookError, match=f"zip member {SHEET} cannot be read: File name"):
+        patch_xlsx(data, [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
