@@ -67,7 +67,10 @@ _PATCHED = 0x20
 def member_ends(zf: zipfile.ZipFile) -> dict[str, int]:
     """Where each member of ``zf`` must end: the next member's local header, or the
     central directory for the last; as ``zipfile`` reckons it since CPython 3.11.8 and
-    3.12.2 (``ZipInfo._end_offset``: members sorted by header offset, last first)."""
+    3.12.2 (``ZipInfo._end_offset``: members sorted by header offset, last first). Two
+    entries at one offset: the one listed first ends at the next offset, the other at
+    their shared one (the sort is stable), so that one is refused as an overlap, as
+    ``zipfile`` refuses it (``tests/backends/excel/test_member_reads.py``)."""
     ends: dict[str, int] = {}
     end = zf.start_dir
     for info in sorted(zf.infolist(), key=lambda info: info.header_offset, reverse=True):
