@@ -103,7 +103,9 @@ def read_member(data: bytes | memoryview, info: zipfile.ZipInfo, end: int | None
     ``ZipFile.read`` inflates up to 2 GiB past it in one call (a member of file_size 10
     inflating to 1 GB of zeros from a 1 MB zip: 2.5 s of CPU and 2 GB held), and refuses
     damage there that read_member, not inflating it, does not see (the CRC-32 of the
-    kept bytes decides)."""
+    kept bytes decides). ISA-L inflates ahead of its bound, so it may refuse damage just
+    past ``file_size`` that zlib does not reach (as ``ZipFile.read`` refuses it); a stream
+    it did not see end is inflated again by zlib (``_inflate``)."""
     at = info.header_offset
     head = bytes(data[at : at + _LOCAL.size])
     if len(head) != _LOCAL.size:
@@ -145,13 +147,18 @@ def read_member(data: bytes | memoryview, info: zipfile.ZipInfo, end: int | None
     return out
 
 
-def _inflate(raw: bytes | memoryview, size: int) -> tuple[bytes, bool]:
+def _inflate(raw: bytes | memoryview, size: int, by_zlib: bool = False) -> tuple[bytes, bool]:
     """The first ``size`` bytes ``raw`` inflates to, and whether its stream ended: never
-    more than ``size`` + 1 bytes inflated (a max_length of 0 would be no bound)."""
-    inflater = _lib.decompressobj(-15) if BACKEND == "isal" else zlib.decompressobj(-15)
+    more than ``size`` + 1 bytes inflated (a max_length of 0 would be no bound). A stream
+    ISA-L did not see end is inflated again by zlib: ISA-L holds a damaged partial block
+    after the last whole one without an error, where zlib (and ``zipfile``) refuse it."""
+    isal = BACKEND == "isal" and not by_zlib
+    inflater = _lib.decompressobj(-15) if isal else zlib.decompressobj(-15)
     try:
         out: bytes = inflater.decompress(raw, size + 1)
         if len(out) <= size and not inflater.eof:
+            if isal:  # a stream without its final block: rare (a sync flush), zlib decides
+                return _inflate(raw, size, by_zlib=True)
             out += inflater.flush()  # as zipfile, once its compressed bytes are all read
     except _INFLATE_ERRORS as exc:
         raise zipfile.BadZipFile(f"the member's deflate stream is damaged: {exc}") from None
