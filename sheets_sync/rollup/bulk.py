@@ -10,8 +10,8 @@ Strings go inline (``inlineStr``), which Excel, LibreOffice, openpyxl and calami
 read.
 
 Columns are kept as the caller's Series/arrays (no Python objects per cell) until
-``splice``, which renders a chunk of rows at a time, column by column, as Arrow arrays
-(``arrowcells.py``: a column's distinct values made text once, no Python string a cell).
+``splice``, which converts and renders a chunk of rows at a time, column by column, so at
+most one chunk's cells live as Python objects at once.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import queue
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -29,14 +29,18 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.rollup import arrowcells
-from sheets_sync.rollup.cellxml import RENDERERS, Values, style_attr
+from sheets_sync.rollup.cellxml import (
+    RENDERERS,
+    Values,
+    float_numbers,
+    python_values,
+    style_attr,
+)
 from sheets_sync.sync.workers import available_cpus
 from sheets_sync.zipwrite import ZipWriter
 
@@ -80,20 +84,14 @@ class _Span:
     def render(self, start: int, stop: int, numbers: Sequence[str]) -> list[str]:
         """XML of rows ``start..stop-1`` (``numbers``: theirs, as text): "" for a blank or
         a row outside the span."""
-        nums = pa.array(list(numbers), arrowcells.STR)
-        return [t or "" for t in self.cells(start, stop, nums, numbers).to_pylist()]
-
-    def cells(self, start: int, stop: int, nums: pa.Array, numbers: Sequence[str]) -> pa.Array:
-        """``render`` as an Arrow array (``nums``: ``numbers`` in Arrow), a blank null."""
         a, b = max(start, self.first_row), min(stop, self.last_row + 1)
         if a >= b:
-            return pa.nulls(stop - start, arrowcells.STR)
-        i, j = a - self.first_row, b - self.first_row
-        cells = self._render(i, j, nums[a - start : b - start], numbers[a - start : b - start])
-        return arrowcells.pad(cells, a - start, stop - b)
+            return [""] * (stop - start)
+        cells = self._render(a - self.first_row, b - self.first_row, numbers[a - start : b - start])
+        return [""] * (a - start) + cells + [""] * (stop - b)
 
-    def _render(self, i: int, j: int, nums: pa.Array, numbers: Sequence[str]) -> pa.Array:
-        """The span's rows ``i..j-1`` (0-based), which sit in the rows ``nums``."""
+    def _render(self, i: int, j: int, numbers: Sequence[str]) -> list[str]:
+        """The span's rows ``i..j-1`` (0-based), which sit in the rows ``numbers``."""
         raise NotImplementedError
 
 
@@ -105,24 +103,23 @@ class _Column(_Span):
     values: Values
     kind: str
     styles: Sequence[int] | int
-    #: ``arrowcells.encode`` of the column, made at its first chunk (None: not encoded)
-    _encoded: list[arrowcells.Encoded | None] = field(default_factory=list, compare=False)
 
     @property
     def last_row(self) -> int:
         return self.first_row + len(self.values) - 1
 
-    def _render(self, i: int, j: int, nums: pa.Array, numbers: Sequence[str]) -> pa.Array:
-        if not self._encoded:
-            self._encoded.append(arrowcells.encode(self.kind, self.values, self.styles))
-        encoded = self._encoded[0]
-        if j == len(self.values):  # its last chunk: the codes go (a later splice makes them anew)
-            self._encoded.clear()
-        if encoded is None:
-            return arrowcells.python_cells(
-                self.kind, self.letters, numbers, self.values, self.styles, i, j
-            )
-        return encoded.cells(self.letters, nums, i, j)
+    def _render(self, i: int, j: int, numbers: Sequence[str]) -> list[str]:
+        styles: Iterable[str]
+        if isinstance(self.styles, int):
+            styles = repeat(style_attr(self.styles))
+        else:
+            attrs = {s: style_attr(s) for s in set(self.styles[i:j])}
+            styles = [attrs[s] for s in self.styles[i:j]]
+        if self.kind == "number" and getattr(self.values, "dtype", None) == np.float64:
+            column = np.asarray(self.values)  # a float64 Series' own array (not Int64's)
+            return float_numbers(self.letters, numbers, column[i:j], styles)
+        values = python_values(self.values, i, j)
+        return RENDERERS[self.kind](self.letters, numbers, values, styles)
 
 
 @dataclass(frozen=True)
@@ -137,9 +134,8 @@ class _Levels(_Span):
     def last_row(self) -> int:
         return self.first_row + len(self.values) - 1
 
-    def _render(self, i: int, j: int, nums: pa.Array, numbers: Sequence[str]) -> pa.Array:
-        attrs = [f' outlineLevel="{lv}"' if lv else "" for lv in self.values[i:j]]
-        return pa.array(attrs, arrowcells.STR)
+    def _render(self, i: int, j: int, numbers: Sequence[str]) -> list[str]:
+        return [f' outlineLevel="{lv}"' if lv else "" for lv in self.values[i:j]]
 
 
 @dataclass
@@ -179,7 +175,7 @@ class _Rows(_Span):
             raise ValueError(f"bulk rows: {self.count} promised, the source had more")
         return rows
 
-    def _render(self, i: int, j: int, nums: pa.Array, numbers: Sequence[str]) -> pa.Array:
+    def _render(self, i: int, j: int, numbers: Sequence[str]) -> list[str]:
         if self._source is None or i == 0 or i < self._taken:  # each splice reads anew
             self._source, self._pending, self._taken = iter(self.chunks()), [], 0
         if i > self._taken:
@@ -192,7 +188,7 @@ class _Rows(_Span):
                 zip(self.kinds, map(style_attr, self.styles), columns, strict=True)
             )
         ]
-        return pa.array(["".join(cells) for cells in zip(*rendered, strict=True)], arrowcells.STR)
+        return ["".join(cells) for cells in zip(*rendered, strict=True)]
 
 
 @dataclass
@@ -250,17 +246,21 @@ class _Sheet:
         for start in range(first, last + 1, chunk):
             stop = min(start + chunk, last + 1)
             numbers = list(map(str, range(start, stop)))
-            nums = pa.array(numbers, arrowcells.STR)
-            rendered = [c.cells(start, stop, nums, numbers) for c in columns] or [
-                pa.nulls(stop - start, arrowcells.STR)
-            ]
-            cells = arrowcells.join_cells(rendered)
-            attrs = None
+            rendered = [c.render(start, stop, numbers) for c in columns] or [[""] * (stop - start)]
+            cells = ["".join(r) for r in zip(*rendered, strict=True)]
             if self.levels:
-                levels = [lv.cells(start, stop, nums, numbers) for lv in self.levels]
-                attrs = arrowcells.join_cells(levels)
-            xml = arrowcells.rows_xml(nums, cells, attrs)
-            del rendered, cells, attrs  # this chunk's arrays go before the next is rendered
+                levels = (lv.render(start, stop, numbers) for lv in self.levels)
+                attrs = ["".join(a) for a in zip(*levels, strict=True)]
+            else:
+                attrs = [""] * (stop - start)
+            xml = "".join(
+                [
+                    f'<row r="{r}"{attr}>{row}</row>'
+                    for r, attr, row in zip(numbers, attrs, cells, strict=True)
+                    if row or attr
+                ]
+            ).encode()
+            del rendered, cells, attrs  # this chunk's lists go before the next is rendered
             yield xml
 
 
