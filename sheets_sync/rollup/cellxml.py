@@ -57,17 +57,6 @@ def number_text(v: float) -> str:
     return str(int(v)) if v.is_integer() and -_EXACT_INT < v < _EXACT_INT else repr(v)
 
 
-class NumberTexts(dict[float, str]):
-    """``number_text`` of the finite floats looked up in it, each made once: a column's
-    numbers repeat (a History tab's dates, weights and targets: at 500 teams its 210,000
-    cells held ~9,000 distinct numbers, and ``number_text`` was half a number cell's CPU).
-    Equal doubles are one key and have one text (0.0 and -0.0 both ``0``)."""
-
-    def __missing__(self, v: float) -> str:
-        text = self[v] = number_text(v)
-        return text
-
-
 def _blank(v: Any) -> bool:
     if v is None:
         return True
@@ -125,9 +114,8 @@ def _texts(
 def _numbers(
     letters: str, rows: Sequence[str], values: list[Any], styles: Iterable[str]
 ) -> list[str]:
-    texts = NumberTexts()
     return [
-        (f'<c r="{letters}{r}"{s}><v>{texts[v]}</v></c>' if v - v == 0 else "")
+        (f'<c r="{letters}{r}"{s}><v>{number_text(v)}</v></c>' if v - v == 0 else "")
         if v.__class__ is float
         else ""
         if v is _NA or v is None
@@ -154,11 +142,10 @@ def _bools(
 def _autos(
     letters: str, rows: Sequence[str], values: list[Any], styles: Iterable[str]
 ) -> list[str]:
-    texts = NumberTexts()
     return [
         f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
         if v.__class__ is str and v
-        else (f'<c r="{letters}{r}"{s}><v>{texts[v]}</v></c>' if v - v == 0 else "")
+        else (f'<c r="{letters}{r}"{s}><v>{number_text(v)}</v></c>' if v - v == 0 else "")
         if v.__class__ is float
         else ""
         if v is _NA or v is None

@@ -12,15 +12,7 @@ import pandas as pd
 import pytest
 
 from sheets_sync.rollup.bulk import _Column
-from sheets_sync.rollup.cellxml import (
-    NumberTexts,
-    _numbers,
-    _texts,
-    float_numbers,
-    number_text,
-    number_texts,
-    python_values,
-)
+from sheets_sync.rollup.cellxml import _numbers, _texts, float_numbers, number_texts, python_values
 
 ODD = [0.0, -0.0, 2.0, -3.0, 0.5, 0.15000000000000002, 1 / 3, -2 / 3, 1e-5, 1.5e-4, 1e9 + 0.5,
        1e16, 2.0**53, -(2.0**53), 2.0**53 - 1, 5e-324, 1.7976931348623157e308, math.nan,
@@ -95,19 +87,3 @@ def test_the_late_export_tables_is_listed_by_dir() -> None:
 
     assert "export_tables" in dir(rollup)
     assert callable(rollup.export_tables)
-
-
-def test_number_texts_are_number_text_once_a_value() -> None:
-    """``NumberTexts`` (``_numbers`` and ``_autos`` look their texts up in one) gives
-    ``number_text`` of each float, made once; 0.0 and -0.0 are one key, one text."""
-    rng = np.random.default_rng(35)
-    values = [
-        *ODD,
-        *(10 ** rng.uniform(-30, 30, 2000)).tolist(),
-        *rng.integers(-9, 9, 50).astype(float).tolist(),
-    ]
-    texts = NumberTexts()
-    for v in values:
-        if v - v == 0:
-            assert texts[v] == number_text(v)
-    assert texts[-0.0] == texts[0.0] == "0"
