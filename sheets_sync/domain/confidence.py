@@ -97,9 +97,16 @@ def parse_confidence(value: CellValue, percent_cell: bool = False) -> float | No
     if number >= 1:
         number = shown_float(number)
     numeric = isinstance(value, int | float)  # not a text, which shows no percentage
-    if percent_cell and numeric and number >= 1 and math.isfinite(number * 100):
+    if percent_cell and numeric and number >= 1:
         if number == 1:
             return 1.0
+        if not math.isfinite(number * 100):  # 1e307: no percentage to show, the number
+            # then (it fell through to the 0-10 scale's error, which knew no percent cell,
+            # until 2026-12-07)
+            raise CellValueError(
+                f"confidence must be between 0% and 100%, got {show_number(number)} "
+                "in a percent cell (over 100%)"
+            )
         raise CellValueError(
             f"confidence must be between 0% and 100%, got {show_number(number * 100)}%"
         )

@@ -6,6 +6,7 @@ though docs/scoring.md takes 11-100 so, and ``7.5`` was already an error (a numb
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.domain.confidence import parse_confidence
 from sheets_sync.domain.models import Period
 from sheets_sync.domain.team import evaluate_team
-from sheets_sync.domain.values import CellValueError
+from sheets_sync.domain.values import CellValueError, show_number
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -166,3 +167,18 @@ def test_a_number_a_percent_cell_shows_over_100_percent_is_that_error(
     ]
     assert team.key_results[0].confidence is None
     assert team.key_results[1].confidence == plain  # as ever in a plain cell
+
+
+@pytest.mark.parametrize("raw", [1e307, 1e308, sys.float_info.max])
+def test_a_percent_cell_s_number_whose_percentage_overflows_is_the_percentage_error(
+    raw: float,
+) -> None:
+    """1e307 in a percent cell has no finite percentage to show: it fell through to the
+    0-10 scale's error, naming no percentage (review of h-leftovers, c1.py). Now the
+    percentage error, quoting the number."""
+    with pytest.raises(CellValueError) as raised:
+        parse_confidence(raw, True)
+    assert str(raised.value) == (
+        f"confidence must be between 0% and 100%, got {show_number(raw)} "
+        "in a percent cell (over 100%)"
+    )
