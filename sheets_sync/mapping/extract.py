@@ -218,13 +218,15 @@ def _shown_percent(grid: SheetGrid, row: int, cols: Mapping[str, int], value: ob
     return "100%" if (row, cols.get("confidence", 0)) in grid.percent_ones else ""
 
 
-def _over_percent(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> bool:
-    """A number over 1 in a percent confidence cell: the percentage it shows (``parse_confidence``'s
-    ``percent_cell``), a step over 1 100%, 2 the error of 200% (read 2 of 10 until 2026-12-07).
-    Made text and parsed again, 1.00001 (100.001%) was "ambiguous (thousands dot ...)" and
-    1e20 (1e+22%) "expected a number" (until 2026-12-07)."""
+def _over_percent(grid: SheetGrid, cell: tuple[int, int], value: object) -> bool:
+    """A number over 1 from a percent confidence cell (``cell``: the row's own, or the one
+    it was filled down from, whose 2 read 2 of 10 below until 2026-12-07): the percentage
+    it shows (``parse_confidence``'s ``percent_cell``), a step over 1 100%, 2 the error of
+    200% (read 2 of 10 until 2026-12-07). Made text and parsed again, 1.00001 (100.001%)
+    was "ambiguous (thousands dot ...)" and 1e20 (1e+22%) "expected a number" (until
+    2026-12-07)."""
     number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-    return number > 1 and (row, cols.get("confidence", 0)) in grid.percent_cells
+    return number > 1 and cell in grid.percent_cells
 
 
 def extract_tab(
@@ -279,9 +281,6 @@ def extract_tab(
             shown := _shown_percent(grid, row, input_cols, values.get("confidence"))
         ):
             values["confidence"] = shown  # as typed: 100% (a 1 in a percent cell), not 1 of 10
-        over = bool(grid.percent_cells) and _over_percent(
-            grid, row, input_cols, values.get("confidence")
-        )
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
             unknown = blank_uncalculated(values, input_items, grid, row)
@@ -336,6 +335,8 @@ def extract_tab(
             from_above = filled.fill(values, row, under_merge, unknown)
             if blank(values.get("objective_id")):
                 unknown_above = filled.unknown_row("objective_id", row)
+        cell = from_above.get("confidence", (row, input_cols.get("confidence", 0)))
+        over = bool(grid.percent_cells) and _over_percent(grid, cell, values.get("confidence"))
         percent: frozenset[str] = frozenset()
         if row_kind != "objective":
             at = cells.columns

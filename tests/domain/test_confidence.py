@@ -182,3 +182,30 @@ def test_a_percent_cell_s_number_whose_percentage_overflows_is_the_percentage_er
         f"confidence must be between 0% and 100%, got {show_number(raw)} "
         "in a percent cell (over 100%)"
     )
+
+
+def test_a_number_over_1_filled_down_from_a_percent_cell_is_that_cell_s_error(
+    tmp_path: Path,
+) -> None:
+    """Confidence in ``fill_down``: a 2 in a 0% cell (200%) copied into the blank plain
+    cell below read 2 of 10 (0.2) there without a word, only its own row the error (review
+    of h-leftovers, p2_fill.py). Now judged by the cell it came from, as a 1 there (100%)
+    already was."""
+    rows: list[list[object]] = [
+        ["O1", "Grow", None, None, kr, "x", "Ann", "number", 0, 5000, 2000, None, 1, raw]
+        for kr, raw in (("KR1", 2), ("KR2", None))
+    ]
+    path = write_team(tmp_path / "sales.xlsx", rows)
+    book = openpyxl.load_workbook(path)
+    book["OKRs"]["N2"].number_format = "0%"
+    book.save(path)
+    mapping = load_mapping("standard")
+    okrs = mapping.okrs.model_copy(update={"fill_down": (*mapping.okrs.fill_down, "confidence")})
+    mapping = mapping.model_copy(update={"okrs": okrs})
+    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, mapping))
+    period = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [k.confidence for k in team.key_results] == [None, None]
+    said = [str(f) for f in result.errors if "confidence" in f.message]
+    assert said and all(s.endswith("got 200%") for s in said), said

@@ -439,4 +439,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # (189: 1.00001, 100.001%, "ambiguous (thousands dot ...)"; 1e20 "expected a number")
     # 191: the same grid; a Google number in a format whose pattern has a % outside quotes
     # (NUMBER "0%") is a percent cell, its 1 a typed 100% (190: only the PERCENT type)
-    assert (FORMAT, fields[-1]) == (191, "grouped_rows")
+    # 192: the same grid; a number over 1 filled down (fill_down) from a percent Confidence
+    # cell is that cell's percentage (RowRecord.percent_confidence): 191 read a 2 from a
+    # 0% cell 2 of 10 (0.2) in the blank cell below
+    assert (FORMAT, fields[-1]) == (192, "grouped_rows")
