@@ -166,7 +166,7 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     if kind in DATE_TYPES:
         return format_date_time(value, pattern or "yyyy-mm-dd")
     decimals = len(pattern.split(".")[1].rstrip('%"')) if "." in pattern else 0
-    if kind == "PERCENT" or pattern.endswith("%"):
+    if (kind == "PERCENT" and not pattern) or pattern.endswith("%"):  # a pattern decides
         return f"{value * 100:.{decimals}f}%"
     if kind == "CURRENCY" or pattern.startswith('"$"'):
         sign = "-" if value < 0 else ""

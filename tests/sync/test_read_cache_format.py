@@ -442,4 +442,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 192: the same grid; a number over 1 filled down (fill_down) from a percent Confidence
     # cell is that cell's percentage (RowRecord.percent_confidence): 191 read a 2 from a
     # 0% cell 2 of 10 (0.2) in the blank cell below
-    assert (FORMAT, fields[-1]) == (192, "grouped_rows")
+    # 193: the same grid; a Google number format's pattern, when given, decides whether
+    # its cells show a percentage whatever the type: PERCENT "0.00" is no percent cell (192
+    # read it one, its 2 the error of 200%)
+    assert (FORMAT, fields[-1]) == (193, "grouped_rows")

@@ -233,22 +233,22 @@ def _has_content(cell: Mapping[str, Any]) -> bool:
 
 
 def _in_percent(cell: Mapping[str, Any]) -> bool:
-    """A number shown in a PERCENT format: Google stores a typed 45% as 0.45. Or in any
-    other number format whose pattern shows a percentage (an unquoted ``%``): the API takes
-    a type and a pattern apart, so a script may write ``{"type": "NUMBER", "pattern":
-    "0%"}``, whose 1 shows 100% and read 1 of 10 (until 2026-12-07: only the type was read)."""
+    """A number shown as a percentage: Google stores a typed 45% as 0.45 in a PERCENT
+    format. The API takes a type and a pattern apart, and a pattern given decides, as it
+    governs the display: one that shows a percentage (an unquoted ``%``) whatever the type,
+    so a script's ``{"type": "NUMBER", "pattern": "0%"}``, whose 1 shows 100%, which read
+    1 of 10 (until 2026-12-07: only the type was read); a PERCENT with no pattern."""
     number = cell.get("effectiveValue", {}).get("numberValue")  # a wrong shape raises
     if number is None:
         return False
     fmt = cell.get("effectiveFormat", {}).get("numberFormat", {})
-    if fmt.get("type") == "PERCENT":
-        return True
     pattern = fmt.get("pattern")
-    return (
-        fmt.get("type") not in _NOT_PERCENT
-        and isinstance(pattern, str)
-        and is_percent_code(pattern)
-    )
+    if not isinstance(pattern, str) or not pattern:  # the type's default pattern shows it
+        return bool(fmt.get("type") == "PERCENT")
+    # a pattern given governs the display, the type only picks a default one (the API's
+    # NumberFormat.pattern): a PERCENT ``0.00`` shows 2 as 2.00, and it was a percent
+    # cell, 2 its 200% error (until 2026-12-07)
+    return fmt.get("type") not in _NOT_PERCENT and is_percent_code(pattern)
 
 
 #: the types whose pattern never shows a number as a percentage (a date's, a text's)

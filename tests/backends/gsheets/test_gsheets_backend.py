@@ -309,6 +309,36 @@ def test_a_number_format_whose_pattern_shows_a_percentage_is_a_percent_cell(
     assert grid.percent_ones == {(2, 1)}
 
 
+def test_a_percent_format_whose_pattern_shows_no_percentage_is_no_percent_cell(
+    emulator: Emulator, client: Any
+) -> None:
+    """A pattern given governs the display, the type only picks a default one: a script's
+    ``{"type": "PERCENT", "pattern": "0.00"}`` shows 2 as 2.00, yet it was a percent cell
+    and its 2 the error of 200% (review of h-leftovers), its 1 a 100%. As a NUMBER
+    format's pattern decides, a PERCENT one's does; with no pattern the type's shows %."""
+    key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], [2], [1], [2], [1]]})
+    formats: list[dict[str, str]] = [
+        {"type": "PERCENT", "pattern": "0.00"},
+        {"type": "PERCENT", "pattern": '0"%"'},
+        {"type": "PERCENT", "pattern": "0.0%"},
+        {"type": "PERCENT"},
+    ]
+    requests = [
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": r, "endRowIndex": r + 1},
+                "cell": {"userEnteredFormat": {"numberFormat": f}},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        }
+        for r, f in enumerate(formats, start=1)
+    ]
+    client.batch_update(key, {"requests": requests}, source="user", what="edit")
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    assert grid.percent_cells == {(4, 1), (5, 1)}
+    assert grid.percent_ones == {(5, 1)}
+
+
 def test_a_403_for_another_reason_says_googles_reason(emulator: Emulator, client: Any) -> None:
     """A disabled API (the usual first-run 403) is not reported as a sheet not shared."""
     key = _seed(emulator)
