@@ -107,6 +107,12 @@ CASES: dict[str, tuple[str, str, tuple[tuple[CellValue, ...], ...], dict[str, ob
          _header("O2", "Keep", "committed"), _block_kr("KR3"), _header("O1", REF, "committed")),
         {},
     ),
+    "blocks_header_disagrees_twice": (
+        "objective-blocks", "Goals",
+        (_header("O1", "Grow", "committed"), _block_kr("KR1"), _header("O1", "Keep", "committed"),
+         _header("O1", "Keep", "committed"), _header("O2", "Z", "committed"), _block_kr("KR2")),
+        {},
+    ),
     "blocks_clean": (
         "objective-blocks", "Goals",
         (_header("O1", "Grow", "committed"), _block_kr("KR1"), _block_kr("KR2"),
@@ -171,3 +177,13 @@ def test_a_headers_own_error_in_objective_blocks_is_said_each_time() -> None:
     assert said == [f"B2 O1 {REF_SAID}", f"B4 O1 {REF_SAID}"]
     said = _errors(_read("blocks_header_error_then_another_objective"))
     assert said == [f"B2 O1 {REF_SAID}", f"B7 O1 {REF_SAID}"]
+
+
+def test_a_header_disagreeing_again_is_said_again() -> None:
+    """B4's header says Keep where B2 said Grow: warned, so not kept as read clean, and B5
+    saying Keep again is warned too (review of 2026-12-07: with every header kept, B5 was
+    passed over unsaid)."""
+    team = _read("blocks_header_disagrees_twice")
+    said = [f"{f.cell} {f.row_id} {f.message}" for f in team.findings if f.cell]
+    why = "objective O1 already has title 'Grow' (row 2); 'Keep' is ignored"
+    assert said == [f"B4 O1 {why}", f"B5 O1 {why}"]
