@@ -122,7 +122,14 @@ class ObjectiveRows:
 
     def seen(self, record: RowRecord, key: tuple[tuple[type, CellValue], ...]) -> bool:
         """A row holding cells (``key``) a row read and merged before without a word;
-        False for a row that rows below fill from, which is always read."""
+        False for a row that rows below fill from, which is always read. Defensive: no
+        test or fuzzed tab tells it apart (review of 2026-12-07). Its reading records
+        how its cells read (``TabReads.outcome``, ``ids``), which a row below looks up
+        only where a cell filled from it fails to read; from a kept ``key``, read clean,
+        an equal value reads clean below too (by the same ``parse_id``, ``parse_text``
+        and ``parse_choice``; an Aligns to failing on an objective's later row returns
+        unsaid before any look-up). Kept should a row below ever read such a cell
+        otherwise than its own row does."""
         return key in self._clean and record.row not in self._sources
 
     def clean(self, key: tuple[tuple[type, CellValue], ...]) -> None:

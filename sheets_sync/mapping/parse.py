@@ -312,6 +312,13 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                     merged = []
                     merge_objective(objectives, objective, merged, typed_fields(record), typed)
                     findings += merged
+                    # not kept: a header disagreeing with the first (warned at each header
+                    # saying it: test_objective_read_once_same). ``problems``: defensive,
+                    # no test or fuzzed tab tells it apart (review of 2026-12-07): what a
+                    # reading that keeps its objective says is its Aligns to, said on the
+                    # objective's first row only (never a later row holding its cells), or
+                    # a cell showing an error, which ``rows.clean`` keeps not; kept should
+                    # a reading one day say something of a later row too
                     if not problems and not merged:
                         rows.clean(seen)
             continue
@@ -339,7 +346,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                     told = {f.message for f in findings}
                     findings += [f for f in merged if f.message not in told]
                 elif not obj_problems:  # a row holding these cells again: not read again
-                    rows.clean(seen)
+                    rows.clean(seen)  # ``obj_problems``: defensive, as a header's above
         if kr:
             key = id_key(kr.id)
             first_kr.setdefault(key, kr)

@@ -206,6 +206,10 @@ class RowReader:
 
     def require(self, field: str, label: str, why: str = "") -> str:
         """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""
+        # a source's ID read again (``_read``): defensive, as ``ObjectiveRows.seen``'s
+        # sources: ``row_id`` is this cell as ``parse_id`` read it, which reads an equal
+        # value filled below clean too, never looking up how it read here (no test or
+        # fuzzed tab tells it apart: review of 2026-12-07)
         if field == self.id_field and self.row_id and field not in self._sources:
             return self.row_id  # read as ``row_id`` (``parse_id``), no other way: no error
         said, failed = len(self.findings), self._failed
