@@ -22,8 +22,14 @@ tables (this module needs pandas; that one does not).
 from __future__ import annotations
 
 import hashlib
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas.api.types import is_datetime64_dtype
+from pandas.arrays import ArrowStringArray
+from pandas.core.arrays.masked import BaseMaskedArray
 
 from sheets_sync import code_version
 from sheets_sync.rollup.schema import SCHEMA_VERSION
@@ -42,8 +48,45 @@ def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: ob
         frame = frame.assign(Outcome=frame["Outcome"].replace(SYNCED))
     digest.update(f"\x00{name}\x00{list(frame.columns)!r}\x00{len(frame)}".encode())
     if len(frame):
-        hashed = pd.util.hash_pandas_object(frame, index=False, categorize=False)
-        digest.update(hashed.to_numpy().tobytes())
+        for label in frame.columns:
+            column = frame[label]
+            digest.update(f"\x00{column.dtype}\x00".encode())
+            for part in _column_bytes(column):
+                digest.update(len(part).to_bytes(8, "little"))
+                digest.update(part)
+
+
+def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
+    """What ``column`` holds, as the bytes it is already held in: Arrow text as its null
+    mask, its values' lengths and their UTF-8 bytes; NumPy values (a NaN always the one
+    NaN) and masked ones (the values under the mask as 0) as their bytes. Until 2026-12-07
+    ``pd.util.hash_pandas_object`` hashed each text through a Python object: 70 ms of a
+    500-team night's CPU. Equal columns give equal bytes; another value, length, blank or
+    dtype other bytes. A column of another kind is hashed by pandas as before."""
+    values = column.array
+    text_held = isinstance(values, ArrowStringArray)
+    arrow: Any = cast(Any, values).__arrow_array__() if text_held else None  # no copy
+    kind = None if arrow is None else arrow.type
+    if kind is not None and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        text = arrow.combine_chunks()  # its own: no copy when one chunk
+        _, offsets, data = text.buffers()
+        width = np.int64 if pa.types.is_large_string(kind) else np.int32
+        where = np.frombuffer(offsets, dtype=width)[text.offset : text.offset + len(text) + 1]
+        empty = data is None or not len(where)
+        body = b"" if empty else memoryview(data)[int(where[0]) : int(where[-1])]
+        nulls = text.is_null().to_numpy(zero_copy_only=False)
+        return [np.packbits(nulls).tobytes(), np.diff(where).tobytes(), body]
+    if isinstance(values, BaseMaskedArray):
+        mask = column.isna().to_numpy()
+        held = values.to_numpy(dtype=cast(Any, values.dtype).numpy_dtype, na_value=0)
+        return [np.packbits(mask).tobytes(), held.tobytes()]
+    if column.dtype == "float64":
+        number = column.to_numpy()
+        return [np.where(np.isnan(number), np.nan, number).tobytes()]
+    if is_datetime64_dtype(column.dtype):
+        return [column.to_numpy().tobytes()]  # NaT is one value
+    hashed = pd.util.hash_pandas_object(column, index=False, categorize=False)
+    return [hashed.to_numpy().tobytes()]
 
 
 def rollup_fingerprint(rollup: Rollup) -> str:
