@@ -6,9 +6,12 @@ changed, blanked or moved between two cells gives another."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from sheets_sync.rollup import build_rollup
@@ -109,3 +112,29 @@ def test_chunks_and_slices_give_the_same_digest(rollup: Rollup) -> None:
     sliced = frame.assign(Description=pd.Series(pd.arrays.ArrowStringArray(wider)))
     assert sliced["Description"].dtype == text.dtype
     assert fp.rollup_fingerprint(_with(rollup, "key_results", sliced)) == base
+
+
+def _text(array: pa.Array) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array])))
+
+
+def test_bytes_under_a_null_text_do_not_count() -> None:
+    """A null text's slot may span bytes (``pc.if_else`` leaves the other side's there):
+    equal columns, the same digest; a null still differs from an empty text."""
+    clean = pa.array(["ab", None, "c"], type=pa.large_string())
+    offsets = pa.py_buffer(np.array([0, 2, 5, 6], dtype=np.int64).tobytes())
+    spanning = pa.LargeStringArray.from_buffers(
+        3, offsets, pa.py_buffer(b"abXYZc"), clean.buffers()[0], 1
+    )
+    kept = pc.if_else(pa.array([True, False, True]),
+                      pa.array(["ab", "XYZ", "c"], type=pa.large_string()), None)  # fmt: skip
+    assert spanning.to_pylist() == kept.to_pylist() == clean.to_pylist()
+
+    def digest(array: pa.Array) -> str:
+        d = hashlib.sha256()
+        fp._frame_digest(d, "t", pd.DataFrame({"c": _text(array)}), pd.Timestamp(0))
+        return d.hexdigest()
+
+    assert digest(spanning) == digest(kept) == digest(clean)
+    empty = pa.array(["ab", "", "c"], type=pa.large_string())
+    assert digest(empty) != digest(clean)
