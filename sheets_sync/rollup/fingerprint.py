@@ -60,10 +60,10 @@ def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: ob
 def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
     """What ``column`` holds, as the bytes it is already held in: Arrow text as its null
     mask, its values' lengths and their UTF-8 bytes (a null's none, whatever its slot
-    spans); NumPy values (a NaN always the one
-    NaN) and masked ones (the values under the mask as 0) as their bytes. Until 2026-12-07
-    ``pd.util.hash_pandas_object`` hashed each text through a Python object: 70 ms of a
-    500-team night's CPU. Equal columns give equal bytes; another value, length, blank or
+    spans); NumPy values (a NaN always the one NaN, -0.0 as 0.0: the workbook writes
+    both ``0``) and masked ones (the values under the mask as 0) as their bytes. Until
+    2026-12-07 ``pd.util.hash_pandas_object`` hashed each text through a Python object:
+    70 ms of a 500-team night's CPU. Equal columns give equal bytes; another value, length, blank or
     dtype other bytes. A column of another kind is hashed by pandas as before."""
     values = column.array
     text_held = isinstance(values, ArrowStringArray)
@@ -86,6 +86,7 @@ def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
         return [np.packbits(mask).tobytes(), held.tobytes()]
     if column.dtype == "float64":
         number = column.to_numpy()
+        number = np.where(number == 0, 0.0, number)  # -0.0 is written 0, as 0.0 is
         return [np.where(np.isnan(number), np.nan, number).tobytes()]
     if is_datetime64_dtype(column.dtype):
         return [column.to_numpy().tobytes()]  # NaT is one value

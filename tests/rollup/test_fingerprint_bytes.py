@@ -138,3 +138,18 @@ def test_bytes_under_a_null_text_do_not_count() -> None:
     assert digest(spanning) == digest(kept) == digest(clean)
     empty = pa.array(["ab", "", "c"], type=pa.large_string())
     assert digest(empty) != digest(clean)
+
+
+def test_negative_zero_is_zero() -> None:
+    """The workbook writes -0.0 and 0.0 alike (``0``): the same digest; NaNs of any
+    payload one NaN."""
+
+    def digest(values: list[float]) -> str:
+        d = hashlib.sha256()
+        frame = pd.DataFrame({"n": pd.Series(values, dtype="float64")})
+        fp._frame_digest(d, "t", frame, pd.Timestamp(0))
+        return d.hexdigest()
+
+    assert digest([-0.0, 1.0, float("nan")]) == digest([0.0, 1.0, -float("nan")])
+    assert digest([0.0, 1.0]) != digest([1.0, 0.0])
+    assert digest([0.0]) != digest([float("nan")])
