@@ -29,8 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.types import is_datetime64_dtype
-from pandas.arrays import ArrowStringArray
-from pandas.core.arrays.masked import BaseMaskedArray
+from pandas.arrays import ArrowStringArray, BooleanArray, FloatingArray, IntegerArray
 
 from sheets_sync import code_version
 from sheets_sync.rollup.schema import SCHEMA_VERSION
@@ -39,6 +38,7 @@ from sheets_sync.sync.rollup_state import SYNCED
 from sheets_sync.sync.team_rows import naive
 
 RUN_TIME_COLUMN = "Last successful read"  # equals the run's own clock for every fresh row
+MASKED = (IntegerArray, FloatingArray, BooleanArray)  # pandas' public masked arrays
 
 
 def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: object) -> None:
@@ -80,7 +80,7 @@ def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
         empty = data is None or not len(where)
         body = b"" if empty else memoryview(data)[int(where[0]) : int(where[-1])]
         return [np.packbits(nulls).tobytes(), np.diff(where).tobytes(), body]
-    if isinstance(values, BaseMaskedArray):
+    if isinstance(values, MASKED):
         mask = column.isna().to_numpy()
         held = values.to_numpy(dtype=cast(Any, values.dtype).numpy_dtype, na_value=0)
         return [np.packbits(mask).tobytes(), held.tobytes()]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -153,3 +154,27 @@ def test_negative_zero_is_zero() -> None:
     assert digest([-0.0, 1.0, float("nan")]) == digest([0.0, 1.0, -float("nan")])
     assert digest([0.0, 1.0]) != digest([1.0, 0.0])
     assert digest([0.0]) != digest([float("nan")])
+
+
+@pytest.mark.parametrize("dtype", ["Int8", "Int64", "UInt32", "Float32", "Float64", "boolean"])
+def test_masked_columns_are_hashed_as_bytes(dtype: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every masked dtype (told by pandas' public array classes) is hashed as its mask and
+    values, not by pandas: a blank differs from 0, the value under it does not count."""
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("hash_pandas_object called")
+
+    monkeypatch.setattr(pd.util, "hash_pandas_object", refuse)
+
+    def digest(values: object) -> str:
+        d = hashlib.sha256()
+        frame = pd.DataFrame({"n": pd.Series(values, dtype=dtype)})
+        fp._frame_digest(d, "t", frame, pd.Timestamp(0))
+        return d.hexdigest()
+
+    blank: Any = pd.Series([None, 1], dtype=dtype).array
+    held = np.array([7, 1]).astype(blank.dtype.numpy_dtype)
+    under = type(blank)(held, np.array([True, False]))  # 7 (True) under the mask
+    assert under.tolist() == blank.tolist()
+    assert digest(blank) == digest(under)
+    assert digest(blank) != digest([0, 1])
