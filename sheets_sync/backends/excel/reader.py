@@ -372,7 +372,10 @@ def _blamed(
     if exc.cell is not None or exc.tab is None:
         return exc
     lost = STRING_MISSING in exc.message  # the strings after an early </sst>, perhaps
-    if (broken := damaged_part(data, package, source, after_the_root=lost)) is not None:
+    broken = damaged_part(data, package, source) or (  # styles' tail is read past always
+        lost and damaged_part(data, package, source, SHARED_STRINGS, after_the_root=True)
+    )
+    if broken:
         return broken
     ref = blamed_cell(exc.message, xml, shared_strings(package))
     if ref is None:

@@ -359,3 +359,21 @@ def test_a_member_whose_local_name_is_not_utf8_is_named(tmp_path: Path) -> None:
     message = str(got.value)
     assert message.startswith("sales.xlsx: the file is damaged: xl/workbook.xml: "), message
     assert "'utf-8' codec can't decode byte 0xff" in message, message
+
+
+def test_a_styles_tail_is_not_blamed_for_a_missing_string(tmp_path: Path) -> None:
+    """A cell's string index past the table (calamine: ``Cell string index not found``)
+    in a workbook whose styles.xml ends in NULs, which calamine reads past: the cell is
+    named, not styles.xml (the last read of 2026-12-07: the tail was read as damage in
+    both parts once a string was missing)."""
+    data = _damaged(_book(tmp_path / "t.xlsx"), "xl/styles.xml", lambda b: b + b"\0\0")
+    data = _damaged(
+        data,
+        "xl/worksheets/sheet1.xml",
+        lambda b: re.sub(rb'(<c r="A2"[^>]*t="s"[^>]*><v>)\d+', rb"\g<1>9", b),
+    )
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert str(got.value).startswith(
+        "sales.xlsx!OKRs!A2: cannot read the tab: Cell string index not found"
+    ), str(got.value)
