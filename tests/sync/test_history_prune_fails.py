@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import re
 import shutil
@@ -190,3 +191,38 @@ def test_the_advice_names_the_file_a_set_aside_writes(
     kept = store.set_aside(sqlite3.DatabaseError("file is not a database"))
     assert kept == tmp_path / named[1] and kept.read_bytes() == b"not a database" * 100
     assert Path(f"{tmp_path / named[1]}-wal").read_bytes() == b"a log"
+
+
+def test_a_night_whose_snapshot_is_not_confirmed_does_not_say_it_is_recorded(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clean-up fails, then the night's snapshot cannot be confirmed either: the run
+    report said ``history_skipped`` "history not recorded" beside ``history_not_pruned``
+    "the night is recorded" (found by the last read of 2026-12-07; a stopped night's
+    report was mended that day, a night not stopped was not)."""
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import cli
+
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    cfg.write_text(
+        cfg.read_text("utf-8") + "history: {keep_snapshots: 12, prune_after: 30}\n", "utf-8"
+    )
+    sync = ["sync", "--config", str(cfg), "--workers", "1", "--as-of"]
+    assert CliRunner().invoke(cli, [*sync, str(AS_OF)]).exit_code == 0
+    locked = sqlite3.OperationalError("database is locked")
+
+    def fail(self: HistoryStore, *args: object, **kwargs: object) -> Any:
+        raise HistoryError(f"{self.path}: the run history cannot be used ({locked})") from locked
+
+    monkeypatch.setattr(HistoryStore, "prune", fail)
+    monkeypatch.setattr(HistoryStore, "settle_pending", fail)
+    CliRunner().invoke(cli, [*sync, str(AS_OF + dt.timedelta(days=1))])
+    runs = (cfg.parent / ".sheets-sync" / "runs").glob("*.json")
+    report = json.loads(max(runs, key=lambda p: p.stat().st_mtime_ns).read_text("utf-8"))
+    assert report["history_skipped"].startswith("history not recorded: "), report
+    assert report["history_not_pruned"] == (
+        "history: the nights before the newest 30 (history.prune_after) were not dropped: "
+        "database is locked; the next run tries again"
+    )
