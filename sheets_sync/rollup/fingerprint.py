@@ -60,8 +60,9 @@ def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: ob
 def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
     """What ``column`` holds, as the bytes it is already held in: Arrow text as its null
     mask, its values' lengths and their UTF-8 bytes (a null's none, whatever its slot
-    spans); NumPy values (a NaN always the one NaN, -0.0 as 0.0: the workbook writes
-    both ``0``) and masked ones (the values under the mask as 0) as their bytes. Until
+    spans); NumPy values (a NaN always the one NaN, -0.0 as 0.0: both show ``0``; the
+    spliced cells write ``0``, xlsxwriter's ``-0``) and masked ones (the values under the
+    mask as 0) as their bytes. Until
     2026-12-07 ``pd.util.hash_pandas_object`` hashed each text through a Python object:
     70 ms of a 500-team night's CPU. For these kinds (all the schema's dtypes), equal
     columns give equal bytes and another value (-0.0 is 0.0's), length or blank other
@@ -90,7 +91,7 @@ def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
         return [np.packbits(mask).tobytes(), held.tobytes()]
     if column.dtype == "float64":
         number = column.to_numpy()
-        number = np.where(number == 0, 0.0, number)  # -0.0 is written 0, as 0.0 is
+        number = np.where(number == 0, 0.0, number)  # -0.0 shows 0, as 0.0 does
         return [np.where(np.isnan(number), np.nan, number).tobytes()]
     if is_datetime64_dtype(column.dtype):
         return [column.to_numpy().tobytes()]  # NaT is one value
