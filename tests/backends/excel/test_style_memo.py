@@ -45,7 +45,7 @@ def _template_styles() -> bytes:
 def _no_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stylememo, "_TREES", {})
     monkeypatch.setattr(stylememo, "_KEPT", [0])
-    monkeypatch.setattr(stylememo, "_STATES", [0], raising=False)
+    monkeypatch.setattr(stylememo, "_STATES", [0])
 
 
 def _calls(rng: random.Random) -> list[tuple[int, CellStyle]]:
@@ -84,7 +84,7 @@ def test_every_book_answers_as_its_own_would(
 def test_the_states_of_all_trees_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     """1,024 states a tree of 64 trees was 65,536 states, ~26 MB beside the renders' 16:
     the states of every tree together are capped (added in the pwcheck review)."""
-    monkeypatch.setattr(stylememo, "_MAX_ALL_STATES", 12, raising=False)
+    monkeypatch.setattr(stylememo, "_MAX_ALL_STATES", 12)
     rng = random.Random(3)
     for team in range(60):
         xml = SMALL + b" " * (team % 4)  # four trees
