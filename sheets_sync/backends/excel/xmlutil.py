@@ -254,13 +254,7 @@ def check_xml_bytes(data: bytes, part: str) -> None:
         raise UnsafeWorkbookError(f"{part} declares a DTD or entities; refusing to process it")
 
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_blank_text=False,
-)
+_PARSER = parser()
 
 
 class _NoTree:
@@ -284,9 +278,7 @@ def is_well_formed(data: bytes) -> bool:
     test_well_formed_check.py holds it to a fresh parser's answers."""
     parser = getattr(_CHECKERS, "parser", None)
     if parser is None:
-        parser = _CHECKERS.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, target=_NoTree()
-        )
+        parser = _CHECKERS.parser = etree.XMLParser(**_SAFE, target=_NoTree())
     try:
         etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
