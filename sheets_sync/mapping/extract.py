@@ -211,13 +211,6 @@ def _named_missing(
     ]
 
 
-def _shown_percent(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> str:
-    """A confidence cell in a percent format as the percentage it shows ("" if none), which
-    1 of 10 would read otherwise: 100% for a 1 (``percent_ones``). A number over 1 there
-    (a formula's 1.0000000000000002 shown 100%, a 2 shown 200%) is ``_over_percent``'s."""
-    return "100%" if (row, cols.get("confidence", 0)) in grid.percent_ones else ""
-
-
 def _over_percent(grid: SheetGrid, cell: tuple[int, int], value: object) -> bool:
     """A number over 1 from a percent confidence cell (``cell``: the row's own, or the one
     it was filled down from, whose 2 read 2 of 10 below until 2026-12-07): the percentage
@@ -277,10 +270,8 @@ def extract_tab(
         line = grid.rows[row - 1]  # row >= 1: below the header
         width = len(line)
         values = {n: line[c - 1] if c <= width else None for n, c in input_items}
-        if (grid.percent_ones or grid.percent_cells) and (
-            shown := _shown_percent(grid, row, input_cols, values.get("confidence"))
-        ):
-            values["confidence"] = shown  # as typed: 100% (a 1 in a percent cell), not 1 of 10
+        if (row, input_cols.get("confidence", 0)) in grid.percent_ones:  # 1 of 10 otherwise
+            values["confidence"] = "100%"  # as typed (a number over 1: ``_over_percent``)
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
             unknown = blank_uncalculated(values, input_items, grid, row)
