@@ -38,14 +38,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return create_demo(tmp_path_factory.mktemp("demo") / "ws", as_of=AS_OF)
 
 
-def test_a_failed_prune_after_a_good_record_is_no_night_lost(
-    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def _pruning_copy(demo: Path, tmp_path: Path) -> Path:
+    """A copy of the demo workspace that keeps 12 snapshots and prunes after 30 nights."""
     shutil.copytree(demo.parent, tmp_path / "ws")
     cfg = tmp_path / "ws" / demo.name
     cfg.write_text(
         cfg.read_text("utf-8") + "history: {keep_snapshots: 12, prune_after: 30}\n", "utf-8"
     )
+    return cfg
+
+
+def test_a_failed_prune_after_a_good_record_is_no_night_lost(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = _pruning_copy(demo, tmp_path)
     ws = load_workspace(cfg)
     store = HistoryStore(default_history_path(ws.state_dir))
     Sync(ws, history=store).run(SyncOptions(as_of=AS_OF, workers=1))
@@ -86,11 +92,7 @@ def test_a_damaged_page_met_by_the_prune_sets_no_history_aside(
     left as it is, both nights in it, and the prune's failure is the run's warning. Until
     2026-12-07 ``prune`` recovered as a record does: it set the whole history aside,
     tonight's night with it, and started an empty one, with no word in the run report."""
-    shutil.copytree(demo.parent, tmp_path / "ws")
-    cfg = tmp_path / "ws" / demo.name
-    cfg.write_text(
-        cfg.read_text("utf-8") + "history: {keep_snapshots: 12, prune_after: 30}\n", "utf-8"
-    )
+    cfg = _pruning_copy(demo, tmp_path)
     ws = load_workspace(cfg)
     store = HistoryStore(default_history_path(ws.state_dir))
     Sync(ws, history=store).run(SyncOptions(as_of=AS_OF, workers=1))
@@ -204,11 +206,7 @@ def test_a_night_whose_snapshot_is_not_confirmed_does_not_say_it_is_recorded(
 
     from sheets_sync.cli import cli
 
-    shutil.copytree(demo.parent, tmp_path / "ws")
-    cfg = tmp_path / "ws" / demo.name
-    cfg.write_text(
-        cfg.read_text("utf-8") + "history: {keep_snapshots: 12, prune_after: 30}\n", "utf-8"
-    )
+    cfg = _pruning_copy(demo, tmp_path)
     sync = ["sync", "--config", str(cfg), "--workers", "1", "--as-of"]
     assert CliRunner().invoke(cli, [*sync, str(AS_OF)]).exit_code == 0
     locked = sqlite3.OperationalError("database is locked")
