@@ -102,18 +102,18 @@ def whole(text: bytes | str) -> int | None:
 #: XSD's white space, which an integer's text may have about it (its ``whiteSpace`` is
 #: ``collapse``): no other character, not a no-break space (U+00A0), which Python's
 #: ``str.strip`` takes too
-XSD_SPACE = " \t\r\n"
+_XSD_SPACE = " \t\r\n"
 
 
 def xsd_whole(text: str) -> int | None:
     """An XSD ``unsignedInt``'s text (an attribute's value, as parsed) as ``whole`` reads
-    it: XSD's white space about it (``XSD_SPACE``) and one leading ``+`` left out, leading
+    it: XSD's white space about it (``_XSD_SPACE``) and one leading ``+`` left out, leading
     zeros too (``" +0164 "`` is 164); None for any other text, a ``-`` sign among it. Read
     so by ``styles``, ``percent`` and ``workbookparts``, which differed (until 2026-12-07:
     ``percent`` took ``" 10 "`` for no format, ``workbookparts`` ``"1\xa0"`` for 1).
     LibreOffice 7.4 reads a format id alike, but for a no-break space after the
     digits, which it skips; what Excel does with one is unverified."""
-    text = text.strip(XSD_SPACE)
+    text = text.strip(_XSD_SPACE)
     return whole(text[1:] if text[:1] == "+" else text)
 
 
@@ -126,10 +126,10 @@ def xsd_whole_attr(raw: bytes) -> int | None:
 
 
 #: characters of a part's text an error quotes; past them, its first ones and its length
-QUOTED = 40
+_QUOTED = 40
 
 
-def quoted(text: str, most: int = QUOTED) -> str:
+def quoted(text: str, most: int = _QUOTED) -> str:
     """``text`` as an error quotes it: ``repr``, up to ``most`` characters; a longer one
     by its first ``most`` and its length (a 5,000-character cell reference was quoted
     whole, until 2026-12-07)."""

@@ -41,3 +41,45 @@ def test_local_name() -> None:
     assert xmlutil.local_name("{urn:x}c") == "c"
     assert xmlutil.local_name("row") == "row"
     assert xmlutil.local_name(None) == ""
+
+
+def _public_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if not n.startswith("_")}
+
+
+def _names_taken_from_xmlutil(tree: ast.Module) -> set[str]:
+    taken: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("excel.xmlutil"):
+            taken.update(a.name for a in node.names)
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "xmlutil"
+        ):
+            taken.add(node.attr)
+    return taken
+
+
+#: public for its tests: they call it directly, to count its scans (test_literal_scans.py)
+_PUBLIC_FOR_TESTS = {"cdata_split"}
+
+
+def test_every_public_name_of_xmlutil_is_used_by_another_module() -> None:
+    # ``XSD_SPACE`` and ``QUOTED`` were public and read by xmlutil only (until 2026-12-07)
+    package = BACKEND.parents[1]
+    source = Path(xmlutil.__file__)
+    taken: set[str] = set()
+    for path in package.rglob("*.py"):
+        if path != source:
+            taken |= _names_taken_from_xmlutil(ast.parse(path.read_text(encoding="utf-8")))
+    public = _public_names(ast.parse(source.read_text(encoding="utf-8")))
+    assert sorted(public - taken - _PUBLIC_FOR_TESTS) == []
