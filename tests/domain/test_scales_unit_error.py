@@ -69,8 +69,8 @@ def test_a_key_result_with_its_unit_in_error_is_not_told_it_is_in_plain_numbers(
 def test_a_key_result_in_percent_by_its_kr_type_reads_as_percent_with_its_unit_in_error() -> None:
     """Its Unit in error read as blank, a key result of KR type percent with percent cells
     is in % (``parse._percent_type``), and its scale is read in %: 0% to 1.5 fed 4% is
-    told to type 1.5%, as with a Unit of % typed (this branch said nothing: it read both
-    ways, and no unit reads 0% to 1.5 as fractions)."""
+    told to type 1.5%, as with a Unit of % typed (for part of 2026-12-07 it said nothing: it read
+    both ways, and no unit reads 0% to 1.5 as fractions)."""
     shown = frozenset({"start"})
     kpis = [kpi(2, "K1", frozenset({"actual"}), target=1, actual=0.04)]
     one = {"start": 0, "target": 1.5, "current": None, "kpi_link": "K1", "unit": "%"}

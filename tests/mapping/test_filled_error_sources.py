@@ -2,7 +2,7 @@
 once, even when its own row does not read it (an objective's cells on a row with no
 Objective ID, a merge's hidden first row); and only when that cell is in error: a value
 its own row reads and the row below cannot (a Current of Done under a milestone) is the
-row below's own error. Until 2026-12-07 (this branch) the first was said nowhere, or at
+row below's own error. Until 2026-12-07 the first was said nowhere, or at
 each of the merge's cells shown, and the second was "filled down from G2, which is in
 error"."""
 

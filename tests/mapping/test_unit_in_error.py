@@ -44,7 +44,7 @@ def test_a_percent_key_result_with_its_unit_in_error_is_in_percent_as_a_blank_on
 ) -> None:
     """The Unit in error is treated as blank, as "A cell in error" says of any field the
     score does without: its key result of KR type percent is in %, as KR2's blank Unit
-    makes it (this branch left it with no unit before the lead's decision, 2026-12-07)."""
+    makes it (for part of 2026-12-07 it had no unit)."""
     path = tmp_path / "sales.xlsx"
     _book(path)
     data = read_workbook(path, source="sales.xlsx", tabs=("OKRs", "KPIs"))

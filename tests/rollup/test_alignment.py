@@ -27,7 +27,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _by_rows(ctx: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFrame:
-    """The outline made a row at a time, as before the twelfth pass: each company
+    """The outline made a row at a time, as until 2026-12-04: each company
     objective, its team objectives in table order, each with its team's KRs of that
     objective ID in table order; then the objectives aligned to none of them."""
     ids = [c.id for c in ctx.company_objectives]

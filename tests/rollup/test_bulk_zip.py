@@ -243,8 +243,8 @@ def test_an_encrypted_member_is_refused() -> None:
 
 
 def test_a_member_that_cannot_be_copied_names_the_workbook(tmp_path: Path) -> None:
-    """The splice's error names the company workbook and the member (until the
-    thirty-fifth pass only the member: ``zip member docProps/app.xml cannot be read``)."""
+    """The splice's error names the company workbook and the member (until
+    2026-12-07 only the member: ``zip member docProps/app.xml cannot be read``)."""
     path = tmp_path / "company.xlsx"
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("Data")

@@ -123,8 +123,8 @@ def test_a_damaged_member_is_refused(how: str) -> None:
 
 
 def test_a_damaged_deflate_stream_is_the_workbook_error() -> None:
-    """zipfile's read let zlib's error out: the team's internal error (until the
-    thirty-fifth pass), where the workbook's error names the member."""
+    """zipfile's read let zlib's error out: the team's internal error (until
+    2026-12-07), where the workbook's error names the member."""
     data = _damaged_stream(_package())
     with pytest.raises(WorkbookError, match="deflate stream is damaged") as caught:
         patch_xlsx(data, [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
@@ -252,7 +252,7 @@ def test_a_stream_is_not_inflated_past_file_size(
 
 
 def test_a_sheet_without_a_final_deflate_block_is_written_back() -> None:
-    """zipfile read it, and the write-back wrote it (refused in the thirty-fifth pass)."""
+    """zipfile read it, and the write-back wrote it (refused for part of 2026-12-07)."""
     members = []
     for name, text in PREFIXED.items():
         body = text.encode() if isinstance(text, str) else text
