@@ -20,7 +20,6 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from sheets_sync.atomic import why_not_written
 from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.models import Period
 from sheets_sync.errors import ConfigError
@@ -47,7 +46,7 @@ from sheets_sync.workspace.demo_data import (
     demo_period,
     moved_team,
 )
-from sheets_sync.workspace.init import ensure_gitignore, render_config
+from sheets_sync.workspace.init import ensure_gitignore, render_config, teams_folder
 
 __all__ = ["DemoTab", "DemoTeam", "Formula", "create_demo", "demo_teams", "layout_tabs"]
 
@@ -230,11 +229,7 @@ def create_demo(
         raise ConfigError(f"{config}: already exists; not overwriting it")
     period = demo_period(as_of)
     chosen = [moved_team(t, as_of) for t in (TEAMS if teams is None else teams)]
-    try:  # said "acme/teams: Not a directory" of a folder acme that is a file
-        (dir / "teams").mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = why_not_written(dir / "teams", exc)
-        raise ConfigError(f"{dir}: cannot create the workspace: {why}") from None
+    teams_folder(dir)
     for team in chosen:
         write_team_workbook(team, dir / "teams" / team.filename, period)
     entries = [(t.name, f"teams/{t.filename}", t.mapping) for t in chosen]

@@ -192,11 +192,7 @@ def init_workspace(
             raise ConfigError(f"team {name!r} is given twice")
         seen.add(file.casefold())
     period = period or quarter_of(dt.date.today())
-    try:  # said "acme/teams: Not a directory" of a folder acme that is a file
-        (dir / "teams").mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = why_not_written(dir / "teams", exc)
-        raise ConfigError(f"{dir}: cannot create the workspace: {why}") from None
+    teams_folder(dir)
     template = deterministic_bytes(build_workbook())
     for file in files:
         target = dir / "teams" / file
@@ -206,6 +202,18 @@ def init_workspace(
     config.write_text(render_config(company, period, entries), encoding="utf-8")
     ensure_gitignore(dir)
     return config
+
+
+def teams_folder(dir: Path) -> Path:
+    """``dir``'s ``teams/`` folder, made with its parents (``init``'s and ``demo``'s); one
+    that cannot be made is a ``ConfigError`` naming ``dir`` and why."""
+    teams = dir / "teams"
+    try:  # said "acme/teams: Not a directory" of a folder acme that is a file
+        teams.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = why_not_written(teams, exc)
+        raise ConfigError(f"{dir}: cannot create the workspace: {why}") from None
+    return teams
 
 
 def next_steps(config: Path) -> str:
