@@ -13,17 +13,11 @@ from sheets_sync.emulator.errors import ApiError, bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
 from sheets_sync.emulator.formulas import recalc
+from sheets_sync.emulator.ranges import grid_sheet
 from sheets_sync.emulator.state import Sheet, Spreadsheet, fills_of, keep_fills
 
 Reply = dict[str, Any] | None
 Handler = Callable[[Spreadsheet, dict[str, Any]], Reply]
-
-
-def _sheet(book: Spreadsheet, sheet_id: Any) -> Sheet:
-    sheet = book.sheet_by_id(int(sheet_id or 0))
-    if sheet is None:
-        raise bad_request(f"No grid with id: {int(sheet_id or 0)}")
-    return sheet
 
 
 def _check_title(book: Spreadsheet, title: str, skip: Sheet | None = None) -> None:
@@ -127,7 +121,7 @@ def duplicate_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     400, as the API documents; a negative ``insertSheetIndex`` is taken as ``addSheet``
     takes a negative ``index`` (the API says nothing of it). A protection backed by a
     named range is not copied (``_unnamed``)."""
-    source = _sheet(book, req.get("sourceSheetId"))
+    source = grid_sheet(book, req.get("sourceSheetId"))
     new_id = req.get("newSheetId")
     sheet_id = book.new_sheet_id() if new_id is None else int(new_id)
     if sheet_id < 0:  # the API: "If set, it must be non-negative"
@@ -156,7 +150,7 @@ def duplicate_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 
 def delete_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-    sheet = _sheet(book, req.get("sheetId"))
+    sheet = grid_sheet(book, req.get("sheetId"))
     if len(book.sheets) == 1:
         raise bad_request("You can't remove all the sheets in a document.")
     book.sheets.remove(sheet)
@@ -169,7 +163,7 @@ def delete_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def update_sheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     props = req.get("properties", {})
-    sheet = _sheet(book, props.get("sheetId"))
+    sheet = grid_sheet(book, props.get("sheetId"))
     fields = req.get("fields", "")
     old_index = sheet.properties["index"]
     if "title" in props and "title" in fields:
@@ -217,7 +211,7 @@ def update_spreadsheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Rep
 
 
 def _dim(book: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, str, int, int]:
-    sheet = _sheet(book, rng.get("sheetId"))
+    sheet = grid_sheet(book, rng.get("sheetId"))
     dim = str(rng.get("dimension", ""))
     total = sheet.row_count if dim == "ROWS" else sheet.col_count
     return sheet, dim, int(rng.get("startIndex", 0)), int(rng.get("endIndex", total))
@@ -243,7 +237,7 @@ def move_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def append_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     dimensions.append_dimension(
-        _sheet(book, req.get("sheetId")), req.get("dimension", ""), int(req.get("length", 0))
+        grid_sheet(book, req.get("sheetId")), req.get("dimension", ""), int(req.get("length", 0))
     )
     return None
 
@@ -293,7 +287,7 @@ def update_named_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def _group(book: Spreadsheet, req: dict[str, Any], add: bool) -> Reply:
     rng = req.get("range", {})
-    sheet = _sheet(book, rng.get("sheetId"))
+    sheet = grid_sheet(book, rng.get("sheetId"))
     if add:
         return {"addDimensionGroup": {"dimensionGroups": dimensions.add_group(sheet, rng)}}
     groups = dimensions.delete_group(sheet, rng)
@@ -302,14 +296,14 @@ def _group(book: Spreadsheet, req: dict[str, Any], add: bool) -> Reply:
 
 def _update_group(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     group = req.get("dimensionGroup", {})
-    sheet = _sheet(book, group.get("range", {}).get("sheetId"))
+    sheet = grid_sheet(book, group.get("range", {}).get("sheetId"))
     dimensions.update_group(sheet, group, str(req.get("fields", "")))
     return None
 
 
 def _sheet_extra(key: str, field: str, clear: bool = False) -> Handler:
     def handler(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-        sheet = _sheet(
+        sheet = grid_sheet(
             book,
             req.get("sheetId") if clear else req.get(field, {}).get("range", {}).get("sheetId"),
         )

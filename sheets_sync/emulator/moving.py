@@ -29,7 +29,7 @@ from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
 from sheets_sync.emulator.ranges import format_area
-from sheets_sync.emulator.shifting import shift_index
+from sheets_sync.emulator.shifting import range_sides, shift_index
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 Place = Callable[[int], int]
@@ -53,12 +53,6 @@ def placer(start: int, end: int, dest: int) -> Place:
         return i + n if dest <= i < start else i
 
     return before
-
-
-def _sides(dimension: str) -> tuple[str, str]:
-    if dimension == "ROWS":
-        return "startRowIndex", "endRowIndex"
-    return "startColumnIndex", "endColumnIndex"
 
 
 class Move:
@@ -97,10 +91,10 @@ class Move:
             rng[hi] = shifted(b, end_side=True)
 
     def grid_range(self, rng: dict[str, Any]) -> None:
-        self.range(rng, *_sides(self.dimension))
+        self.range(rng, *range_sides(self.dimension))
 
     def check_merge(self, sheet: Sheet, merge: dict[str, Any]) -> None:
-        lo, hi = _sides(self.dimension)
+        lo, hi = range_sides(self.dimension)
         a, b = int(merge.get(lo, 0)), int(merge.get(hi, 0))
         inside = self.start <= a and b <= self.end
         cut = max(a, self.start) < min(b, self.end) and not inside

@@ -130,6 +130,15 @@ def _grid_area(sheet: Sheet, grid: Mapping[str, Any]) -> Area:
     )
 
 
+def grid_sheet(book: Spreadsheet, sheet_id: Any) -> Sheet:
+    """The sheet a request's ``sheetId`` names (none, or 0: id 0); Google's 400 "No grid
+    with id" for an id the spreadsheet has no sheet of."""
+    sheet = book.sheet_by_id(int(sheet_id or 0))
+    if sheet is None:
+        raise bad_request(f"No grid with id: {int(sheet_id or 0)}")
+    return sheet
+
+
 def area_from_grid_range(book: Spreadsheet, grid: dict[str, Any]) -> Area:
     sheet = book.sheet_by_id(int(grid.get("sheetId", 0)))
     if sheet is None:

@@ -20,7 +20,8 @@ from typing import Any
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 
-def _sides(dimension: str) -> tuple[str, str]:
+def range_sides(dimension: str) -> tuple[str, str]:
+    """A GridRange's start and end keys along ``dimension`` (``ROWS`` or ``COLUMNS``)."""
     if dimension == "ROWS":
         return "startRowIndex", "endRowIndex"
     return "startColumnIndex", "endColumnIndex"
@@ -40,7 +41,7 @@ def shift_index(i: int, start: int, delta: int, end_side: bool) -> int:
 def shift_range(rng: dict[str, Any], dimension: str, start: int, delta: int) -> bool:
     """Move a ``GridRange`` in place; False when a deletion took all of it. A missing end
     (an unbounded F:F) stays missing."""
-    lo, hi = _sides(dimension)
+    lo, hi = range_sides(dimension)
     a = int(rng.get(lo, 0))
     new_a = shift_index(a, start, delta, end_side=False)
     if hi in rng:

@@ -16,16 +16,10 @@ from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
 from sheets_sync.emulator.fields import apply_update
+from sheets_sync.emulator.ranges import grid_sheet
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 Reply = dict[str, Any] | None
-
-
-def _sheet(book: Spreadsheet, sheet_id: Any) -> Sheet:
-    sheet = book.sheet_by_id(int(sheet_id or 0))
-    if sheet is None:
-        raise bad_request(f"No grid with id: {int(sheet_id or 0)}")
-    return sheet
 
 
 def _new_id() -> int:
@@ -35,7 +29,7 @@ def _new_id() -> int:
 def add_filter_view(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     view = copy.deepcopy(req.get("filter", {}))
     rng = view.setdefault("range", {})
-    sheet = _sheet(book, rng.get("sheetId"))
+    sheet = grid_sheet(book, rng.get("sheetId"))
     if not rng.get("sheetId"):
         rng.pop("sheetId", None)
     view["filterViewId"] = int(view.get("filterViewId") or _new_id())
@@ -70,8 +64,8 @@ def add_slicer(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     """A slicer sits on the sheet of its anchor cell; its data range may be elsewhere."""
     slicer = copy.deepcopy(req.get("slicer", {}))
     anchor = slicer.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
-    sheet = _sheet(book, anchor.get("sheetId"))
-    _sheet(book, slicer.get("spec", {}).get("dataRange", {}).get("sheetId"))
+    sheet = grid_sheet(book, anchor.get("sheetId"))
+    grid_sheet(book, slicer.get("spec", {}).get("dataRange", {}).get("sheetId"))
     slicer["slicerId"] = int(slicer.get("slicerId") or _new_id())
     sheet.extra.setdefault("slicers", []).append(slicer)
     return {"addSlicer": {"slicer": copy.deepcopy(slicer)}}
@@ -90,7 +84,7 @@ def add_chart(book: Spreadsheet, req: dict[str, Any]) -> Reply:
             "A chart on a sheet of its own is not modelled: only one over the grid "
             "(position.overlayPosition)."
         )
-    sheet = _sheet(book, overlay.get("anchorCell", {}).get("sheetId"))
+    sheet = grid_sheet(book, overlay.get("anchorCell", {}).get("sheetId"))
     wanted = chart.get("chartId")
     if wanted is not None and (
         _find(book, "charts", "chartId", wanted) or _find(book, "slicers", "slicerId", wanted)
