@@ -221,7 +221,7 @@ def test_a_stopped_night_s_report_says_a_failed_history_clean_up(
     )
     assert report["stopped"]["history"] == NOT_RECORDED
     # the log line too: it said "the night is recorded" before the stop line of a night
-    # whose rows the stop undid (review of h-leftovers)
+    # whose rows the stop undid (until a review, 2026-12-07)
     assert "the night is recorded" not in err
     assert (
         "history: the nights before the newest 30 (history.prune_after) were not dropped: "

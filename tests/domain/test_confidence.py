@@ -137,7 +137,7 @@ def test_a_fraction_in_a_percent_cell_reads_as_its_percentage(tmp_path: Path) ->
         (12, "1200%", 0.12),
         (10.000000000000002, "1000%", 1.0),
         # the percentage built from the number, never parsed again as text: "100.001%" was
-        # ambiguous (a thousands dot?) and "1e+22%" not a number (review of h-leftovers).
+        # ambiguous (a thousands dot?) and "1e+22%" not a number (until a review, 2026-12-07).
         # 1.00001 in a 0% cell shows 100% but is judged as shown to 15 digits, 100.001%
         (1.00001, "100.001%", None),
         (1.23456, "123.456%", None),
@@ -174,7 +174,7 @@ def test_a_percent_cell_s_number_whose_percentage_overflows_is_the_percentage_er
     raw: float,
 ) -> None:
     """1e307 in a percent cell has no finite percentage to show: it fell through to the
-    0-10 scale's error, naming no percentage (review of h-leftovers, c1.py). Now the
+    0-10 scale's error, naming no percentage (until a review, 2026-12-07). Now the
     percentage error, quoting the number."""
     with pytest.raises(CellValueError) as raised:
         parse_confidence(raw, True)
@@ -188,8 +188,8 @@ def test_a_number_over_1_filled_down_from_a_percent_cell_is_that_cell_s_error(
     tmp_path: Path,
 ) -> None:
     """Confidence in ``fill_down``: a 2 in a 0% cell (200%) copied into the blank plain
-    cell below read 2 of 10 (0.2) there without a word, only its own row the error (review
-    of h-leftovers, p2_fill.py). Now judged by the cell it came from, as a 1 there (100%)
+    cell below read 2 of 10 (0.2) there without a word, only its own row the error (until
+    a review, 2026-12-07). Now judged by the cell it came from, as a 1 there (100%)
     already was."""
     rows: list[list[object]] = [
         ["O1", "Grow", None, None, kr, "x", "Ann", "number", 0, 5000, 2000, None, 1, raw]

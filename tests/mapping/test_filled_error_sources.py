@@ -100,7 +100,7 @@ def test_a_kr_type_in_error_filled_down_is_named_as_its_column(tmp_path: Path) -
     assert _said(team)[1] == "sales.xlsx!OKRs!D3: KR type is filled down from D2, which is in error"
 
 
-HIDDEN_3 = (  # a hidden row of goal data is named at the tab (h-silent)
+HIDDEN_3 = (  # a hidden row of goal data is named at the tab
     "sales.xlsx!OKRs: row 3 is hidden and not read (a hidden row of goal data is warned of "
     "each night); unhide it to have it read, or delete the row (or move it to an archive tab) "
     "if its goal is dropped"

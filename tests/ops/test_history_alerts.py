@@ -72,7 +72,7 @@ def test_a_hand_edited_blob_kr_id_is_sorted_as_sqlite_orders_it(
     store: HistoryStore, make_result: MakeResult
 ) -> None:
     """A KR id a hand edit made a BLOB beside the text ones: sorting the baseline compared
-    bytes with str, a TypeError that ended the night (review of h-leftovers). Ordered as
+    bytes with str, a TypeError that ended the night (until a review, 2026-12-07). Ordered as
     SQLite orders them: text (a number is text in this column), then BLOBs."""
     store.record(make_result({"Ops": {"KR1": 50, "KR2": 0, "KR3": 0}}, D1), pending=True)
     store.settle_pending(D1, {"Ops"}, alerted={"Ops"})

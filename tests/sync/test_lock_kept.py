@@ -134,7 +134,7 @@ def test_an_exit_kept_by_the_caller_releases_no_later_hold(
     """``__exit__`` fetched from the ``RunLock`` and kept (the protocol by hand), its hold
     released by calling it: let go later, during a later hold of the same ``RunLock``, it
     released that hold mid-block, as the release tied to it at the first ``__enter__``
-    found the same list of locks (review of h-leftovers, p4_lock.py)."""
+    found the same list of locks (until a review, 2026-12-07)."""
     lock = RunLock(tmp_path, shard)
     with _no_collection():
         kept_exit = lock.__exit__

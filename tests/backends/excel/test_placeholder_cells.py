@@ -2,7 +2,7 @@
 
 openpyxl writes the same ``<calcPr calcId="124519" fullCalcOnLoad="1"/>`` as XlsxWriter,
 on every file, and saves a formula with no value at all: LibreOffice as it ships calculates
-those. Until 2026-12-07 (a review of h-reader) every formula with no value on a tab of such
+those. Until a review on 2026-12-07 every formula with no value on a tab of such
 a workbook got XlsxWriter's advice ("Recalculate Hard ... it keeps the script's 0s"). And
 an XlsxWriter array formula (``write_array_formula``, ``write_dynamic_array_formula``)
 stores its placeholder 0 in its first cell and a bare ``<v>0</v>`` in the others of its

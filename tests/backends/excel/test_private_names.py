@@ -1,4 +1,4 @@
-"""The reader's modules import no private name of another (a review of h-reader found
+"""The reader's modules import no private name of another (a review on 2026-12-07 found
 ``errorcodes._stand_ins`` imported by reader.py, ``formulas._TAG_GOES_ON`` and
 ``_cell_tag_before`` by placeholders.py): what a module shares, it names public."""
 

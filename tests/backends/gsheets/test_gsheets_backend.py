@@ -314,7 +314,7 @@ def test_a_percent_format_whose_pattern_shows_no_percentage_is_no_percent_cell(
 ) -> None:
     """A pattern given governs the display, the type only picks a default one: a script's
     ``{"type": "PERCENT", "pattern": "0.00"}`` shows 2 as 2.00, yet it was a percent cell
-    and its 2 the error of 200% (review of h-leftovers), its 1 a 100%. As a NUMBER
+    and its 2 the error of 200% (until a review, 2026-12-07), its 1 a 100%. As a NUMBER
     format's pattern decides, a PERCENT one's does; with no pattern the type's shows %."""
     key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], [2], [1], [2], [1]]})
     formats: list[dict[str, str]] = [
