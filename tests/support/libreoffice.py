@@ -2,7 +2,9 @@
 
 Tests that need ``soffice`` use ``@needs_libreoffice`` (the ``libreoffice`` marker plus a
 skip when it is missing). On CI (``CI=true``) a missing ``soffice`` fails instead of
-skipping, so the proof cannot silently disappear.
+skipping, so the proof cannot silently disappear. A test that also runs poppler's
+``pdftoppm`` adds ``@needs_pdftoppm`` and runs the path ``require_pdftoppm()`` gives: the
+same skip, and the same fail on CI.
 """
 
 from __future__ import annotations
@@ -26,27 +28,60 @@ _F = TypeVar("_F", bound=Callable[..., object])
 _LOCK = threading.Lock()
 
 
+#: the programs these tests run, each with what installs it
+SOFFICE = ("soffice", "LibreOffice")
+PDFTOPPM = ("pdftoppm", "poppler-utils")
+
+
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
 def soffice() -> str | None:
-    return shutil.which("soffice")
+    return shutil.which(SOFFICE[0])
+
+
+def _require(program: tuple[str, str]) -> str:
+    """Path of the program; skip the test without it (fail on CI)."""
+    name, package = program
+    found = shutil.which(name)
+    if found is None:
+        if _on_ci():
+            pytest.fail(f"{name} ({package}) is required on CI but not installed")
+        pytest.skip(f"{name} ({package}) is not installed")
+    return found
+
+
+def _skip_without(program: tuple[str, str], fn: _F) -> _F:
+    """``fn`` skipped when the program is missing, outside CI (on CI it runs, and
+    ``_require`` fails it)."""
+    name, package = program
+    if shutil.which(name) is None and not _on_ci():
+        skipped: _F = pytest.mark.skip(reason=f"{name} ({package}) is not installed")(fn)
+        return skipped
+    return fn
 
 
 def require_soffice() -> str:
     """Path of soffice; skip the test without it (fail on CI)."""
-    found = soffice()
-    if found is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("soffice (LibreOffice) is required on CI but not installed")
-        pytest.skip("soffice (LibreOffice) is not installed")
-    return found
+    return _require(SOFFICE)
+
+
+def require_pdftoppm() -> str:
+    """Path of pdftoppm; skip the test without it (fail on CI)."""
+    return _require(PDFTOPPM)
 
 
 def needs_libreoffice(fn: _F) -> _F:
     """Marker + skip/fail logic for one test."""
     marked: _F = pytest.mark.libreoffice(fn)
-    if soffice() is None and os.environ.get("CI", "").lower() != "true":
-        skipped: _F = pytest.mark.skip(reason="soffice (LibreOffice) is not installed")(marked)
-        return skipped
-    return marked
+    return _skip_without(SOFFICE, marked)
+
+
+def needs_pdftoppm(fn: _F) -> _F:
+    """Skip/fail logic for a test that renders a PDF with pdftoppm (beside
+    ``@needs_libreoffice``, which makes the PDF)."""
+    return _skip_without(PDFTOPPM, fn)
 
 
 @functools.cache

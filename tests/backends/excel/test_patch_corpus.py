@@ -31,7 +31,12 @@ from tests.backends.excel.fixtures import (
     status_writes,
     without_recalc_flag,
 )
-from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.libreoffice import (
+    convert,
+    needs_libreoffice,
+    needs_pdftoppm,
+    require_pdftoppm,
+)
 from tests.support.scripts import HANG
 from tests.support.shared import REAL_WORLD
 
@@ -186,18 +191,20 @@ def _pixel_counts(png: Path, colours: list[str]) -> dict[str, int]:
 
 
 @needs_libreoffice
+@needs_pdftoppm
 # team_lo's conversion (if no test made it before), this one and pdftoppm, each bounded
 # by HANG
 @pytest.mark.timeout(3 * HANG + 60)
 def test_libreoffice_opens_and_renders_status_colours(team_lo: bytes, tmp_path: Path) -> None:
     import subprocess
 
+    pdftoppm = require_pdftoppm()
     out = patch_xlsx(team_lo, status_writes())
     src = tmp_path / "patched.xlsx"
     src.write_bytes(out)
     pdf = convert(src, "pdf", tmp_path / "pdf")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        [pdftoppm, "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
         check=True,
         timeout=HANG,
     )

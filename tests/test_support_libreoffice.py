@@ -1,0 +1,89 @@
+"""The LibreOffice tests' helpers (``tests/support/libreoffice.py``) skip a test whose
+program is missing, or fail it on CI (``CI=true``): ``soffice`` and poppler's
+``pdftoppm`` alike (until a review on 2026-12-07 a missing ``pdftoppm`` beside an
+installed ``soffice`` failed the render test with a ``FileNotFoundError``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support import libreoffice
+from tests.support.scripts import HANG
+
+ROOT = Path(__file__).resolve().parents[1]
+RENDER = (
+    "tests/backends/excel/test_patch_corpus.py::test_libreoffice_opens_and_renders_status_colours"
+)
+
+
+def _without(program: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``shutil.which`` finds every program but ``program``."""
+    which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == program else which(name))
+
+
+def _a_test() -> Callable[[], None]:
+    """A test function to decorate, new each time (a mark sticks to its function)."""
+
+    def test() -> None: ...
+
+    return test
+
+
+def _marks(fn: object) -> list[str]:
+    return [m.name for m in getattr(fn, "pytestmark", [])]
+
+
+@pytest.mark.slow
+def test_render_test_skips_with_soffice_but_no_pdftoppm(tmp_path: Path) -> None:
+    """The test that renders a page with pdftoppm, run where ``soffice`` is on the PATH
+    and ``pdftoppm`` is not: skipped, naming pdftoppm, before LibreOffice is started (the
+    ``soffice`` here fails if it is)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text("#!/bin/sh\necho 'soffice was started' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PATH"] = str(bin_dir)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", RENDER]
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=HANG, check=False
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "1 skipped" in out, out
+    assert "pdftoppm (poppler-utils) is not installed" in out, out
+    assert "soffice was started" not in out, out
+
+
+def test_missing_pdftoppm_skips_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without("pdftoppm", monkeypatch)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"pdftoppm \(poppler-utils\) is not"):
+        libreoffice.require_pdftoppm()
+    assert _marks(libreoffice.needs_pdftoppm(_a_test())) == ["skip"]
+
+
+@pytest.mark.parametrize(
+    ("program", "require"),
+    [("pdftoppm", libreoffice.require_pdftoppm), ("soffice", libreoffice.require_soffice)],
+)
+def test_missing_program_fails_on_ci(
+    program: str, require: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _without(program, monkeypatch)
+    monkeypatch.setenv("CI", "true")
+    assert callable(require)
+    with pytest.raises(pytest.fail.Exception, match=f"{program} .* is required on CI"):
+        require()
+
+    assert _marks(libreoffice.needs_pdftoppm(_a_test())) == []
+    assert _marks(libreoffice.needs_libreoffice(_a_test())) == ["libreoffice"]
