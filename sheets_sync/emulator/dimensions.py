@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
-from sheets_sync.emulator.shifting import shift_sheet_ranges
+from sheets_sync.emulator.shifting import range_sides, shift_sheet_ranges
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 DEFAULT_PIXELS = {"ROWS": 21, "COLUMNS": 100}
@@ -27,14 +27,7 @@ def _meta(sheet: Sheet, dimension: str) -> dict[int, dict[str, Any]]:
 
 
 def _shift_ranges(sheet: Sheet, dimension: str, start: int, delta: int) -> None:
-    lo, hi = (
-        ("startRowIndex", "endRowIndex")
-        if dimension == "ROWS"
-        else (
-            "startColumnIndex",
-            "endColumnIndex",
-        )
-    )
+    lo, hi = range_sides(dimension)
     kept = []
     for merge in sheet.merges:
         a, b = merge.get(lo, 0), merge.get(hi, 0)
