@@ -386,7 +386,7 @@ def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]
     ``teams/*.xlsx``, the same with ``.ods`` and ``.xls``) matches, but those a team of the
     same name in the same folder is read from (``teams``: a copy saved as .xlsx beside
     it). Until 2026-12-07 a ``Sales.ods`` in the folder was no team without a word, and
-    a ``Sales.xls`` until a later pass that day."""
+    a ``Sales.xls`` until later that day."""
     patterns = [caseless_end(pattern)]  # in any case: ``Support.ODS``, ``Tax.XLS``
     if (swapped := _EXCEL_END.sub(".[oO][dD][sS]", pattern)) != pattern:
         patterns.append(swapped)

@@ -50,7 +50,7 @@ METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 class ZipWriter:
     """Members appended to ``out`` (seekable, at offset 0); ``close`` writes the directory.
     ``source``: the workbook copied from, as its errors name it (``company.xlsx: zip
-    member xl/media/a.png cannot be read: ...``; until the thirty-fifth pass only the
+    member xl/media/a.png cannot be read: ...``; until 2026-12-07 only the
     member was named)."""
 
     def __init__(self, out: BinaryIO, source: str | None = None) -> None:

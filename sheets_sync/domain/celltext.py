@@ -135,7 +135,7 @@ _KEPT = (
 #: The configuration problems (``yamlio``) escaped U+FEFF, U+FFFE, U+FFFF and U+10FFFF
 #: while the log and the console printed them (until 2026-12-06): one rule for both; a
 #: list of some format characters (U+200B, U+2060, the bidi ones) left the soft hyphen and
-#: U+2061-U+2064 raw, until a later pass that day took Unicode's category Cf whole.
+#: U+2061-U+2064 raw, until later that day Unicode's category Cf was taken whole.
 _CHARS = f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_FORMAT}{_NONCHARACTERS}]"
 _UNSAFE = re.compile(f"(?P<kept>{_KEPT})|{_CHARS}")
 #: a text with none of these is left as it is without trying ``_KEPT`` at each character

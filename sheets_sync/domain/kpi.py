@@ -86,7 +86,7 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
     1e-9 allowed from 1e7 up, and read Red at its edge (until 2026-12-07). The floats
     decide what is clearly on one side of each edge (``_clear_rag``; an actual at or past
     its target always), the decimals the rest: 4 to 7 us a call, as aafe0206's exact
-    comparison of every call (3 to 7 in the same runs; 7 to 16 until a later pass on
+    comparison of every call (3 to 7 in the same runs; 7 to 16 until later on
     2026-12-07), where the floats take 0.5 to 2, on a loaded box (2,000 teams x 15 KPIs a
     night)."""
     actual = float(actual)
@@ -201,7 +201,7 @@ def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
     (negative below, positive above, 0 inside) and its share of the range's width. Both
     finite (``domain/finite.py``). Both of the numbers as typed (``shown.typed_difference``):
     actual 0.9996 against 1 was -0.000399999999999956, in the cell, the export and the
-    dry run, until 2026-12-06 (Variance %, until a later pass that day). The status and
+    dry run, until 2026-12-06 (Variance %, until later that day). The status and
     the trend compare the decimals as shown (``rag``, ``trend``): not the variance, which
     shows every difference of two floats (0.30000000000000004 - 0.3 is 4e-17, not 0: a
     test requires it), so a formula's 8,892,677.989999998 at a target of 8,892,677.99 is
