@@ -190,16 +190,20 @@ def prove_writable(folder: Path) -> None:
         pass
 
 
-def why_not_written(path: Path, exc: OSError) -> str:
+def why_not_written(path: Path, exc: OSError, *, is_folder: bool = False) -> str:
     """Why ``path`` (a file or folder being made) could not be written, in words about its
     folders: the nearest that exists may be a file where a folder was meant, which the OS
     says as ``File exists`` or ``Not a directory`` of some other path, or a link to
     nothing, which ``File exists`` did not name either. Looking may fail too (a name too
-    long, a folder not searchable): that raised its own OSError from here, not the reason."""
-    for folder in Path(path).parents:
+    long, a folder not searchable): that raised its own OSError from here, not the reason.
+    ``is_folder``: ``path`` is a folder being made, so it is looked at too (a file named
+    ``teams`` where ``teams/`` was to be made was ``File exists`` until a review on
+    2026-12-07)."""
+    path = Path(path)
+    for folder in [path, *path.parents] if is_folder else path.parents:
         try:
             if folder.is_symlink() and not folder.exists():
-                return f"{folder} is a link to {os.readlink(folder)}, which does not exist"
+                return _dead_link(folder)
             kind = path_kind(folder)  # in ``regular_file.in_the_way``'s words: until
             # 2026-12-07 ``is a file, not a folder``, a pipe too
             if folder.exists() and kind != "folder":
@@ -213,3 +217,17 @@ def why_not_written(path: Path, exc: OSError) -> str:
         except OSError:  # ENAMETOOLONG, EACCES: look at the folder above
             continue
     return str(exc.strerror or exc)
+
+
+def _dead_link(link: Path) -> str:
+    """A link that leads nowhere, in words: to a missing path, to itself, or round a loop
+    of links (until a review on 2026-12-07 a loop was ``... which does not exist``)."""
+    target = os.readlink(link)
+    try:
+        os.stat(link)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            if link.parent / target == link:
+                return f"{link} is a link to itself"
+            return f"{link} is a link to {target}, which goes round a loop of links"
+    return f"{link} is a link to {target}, which does not exist"

@@ -211,7 +211,7 @@ def teams_folder(dir: Path) -> Path:
     try:  # said "acme/teams: Not a directory" of a folder acme that is a file
         teams.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        why = why_not_written(teams, exc)
+        why = why_not_written(teams, exc, is_folder=True)
         raise ConfigError(f"{dir}: cannot create the workspace: {why}") from None
     return teams
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -53,3 +54,22 @@ def test_why_not_written_says_it_as_every_path_check_does(
     make(tmp_path / "x")
     exc = NotADirectoryError(20, "Not a directory")
     assert why_not_written(tmp_path / "x" / "sub" / "t", exc) == f"{tmp_path / 'x'} {why}"
+
+
+def test_why_not_written_names_a_loop_of_links(tmp_path: Path) -> None:
+    """A folder on the way that is a link to itself, or into a loop of links, is said as
+    such: until a review on 2026-12-07 ``... is a link to <itself>, which does not exist``."""
+    exc = FileExistsError(errno.EEXIST, "File exists")
+    (tmp_path / "self").symlink_to(tmp_path / "self")
+    assert (
+        why_not_written(tmp_path / "self" / "t", exc) == f"{tmp_path / 'self'} is a link to itself"
+    )
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    assert why_not_written(tmp_path / "a" / "t", exc) == (
+        f"{tmp_path / 'a'} is a link to b, which goes round a loop of links"
+    )
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    assert why_not_written(tmp_path / "gone" / "t", exc) == (
+        f"{tmp_path / 'gone'} is a link to {tmp_path / 'nowhere'}, which does not exist"
+    )

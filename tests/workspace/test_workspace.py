@@ -252,6 +252,33 @@ def test_init_and_demo_in_a_folder_that_is_a_file_say_so(
     assert (tmp_path / "acme").read_text(encoding="utf-8") == "notes"
 
 
+@pytest.mark.parametrize("command", [["init", "--team", "Sales"], ["demo"]])
+@pytest.mark.parametrize("in_the_way", ["a file", "a link to itself"])
+def test_init_and_demo_name_a_teams_that_is_no_folder(
+    tmp_path: Path, command: list[str], in_the_way: str
+) -> None:
+    """A ``teams`` in the workspace that is a file, or a link to itself, is named: until a
+    review on 2026-12-07 ``cannot create the workspace: File exists`` named neither, and a
+    link to itself read ``is a link to .../teams, which does not exist``."""
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import cli
+
+    ws = tmp_path / "acme"
+    ws.mkdir()
+    teams = ws / "teams"
+    if in_the_way == "a file":
+        teams.write_text("notes", encoding="utf-8")
+        why = f"{teams} is not a folder"
+    else:
+        teams.symlink_to(teams)
+        why = f"{teams} is a link to itself"
+    result = CliRunner().invoke(cli, [command[0], str(ws), *command[1:]])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: {ws}: cannot create the workspace: {why}\n"
+    assert sorted(p.name for p in ws.iterdir()) == ["teams"]
+
+
 @pytest.mark.parametrize("company", ["", "   "])
 def test_init_refuses_a_blank_company_name(tmp_path: Path, company: str) -> None:
     """``init --company ''`` wrote ``company: ""``, which validate then refused, and a blank
