@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.emulator import cell_requests as cells
 from sheets_sync.emulator import conditional, defaults, dimensions, moving, views
-from sheets_sync.emulator.errors import ApiError, bad_request
+from sheets_sync.emulator.errors import ApiError, FieldError, bad_request, invalid_field
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
 from sheets_sync.emulator.formulas import recalc
@@ -121,7 +122,7 @@ def duplicate_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     400, as the API documents; a negative ``insertSheetIndex`` is taken as ``addSheet``
     takes a negative ``index`` (the API says nothing of it). A protection backed by a
     named range is not copied (``_unnamed``)."""
-    source = grid_sheet(book, req.get("sourceSheetId"))
+    source = grid_sheet(book, req.get("sourceSheetId"), "source_sheet_id")
     new_id = req.get("newSheetId")
     sheet_id = book.new_sheet_id() if new_id is None else int(new_id)
     if sheet_id < 0:  # the API: "If set, it must be non-negative"
@@ -163,7 +164,7 @@ def delete_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def update_sheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     props = req.get("properties", {})
-    sheet = grid_sheet(book, props.get("sheetId"))
+    sheet = grid_sheet(book, props.get("sheetId"), "properties.sheet_id")
     fields = req.get("fields", "")
     old_index = sheet.properties["index"]
     if "title" in props and "title" in fields:
@@ -210,27 +211,27 @@ def update_spreadsheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Rep
     return None
 
 
-def _dim(book: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, str, int, int]:
-    sheet = grid_sheet(book, rng.get("sheetId"))
+def _dim(book: Spreadsheet, rng: dict[str, Any], at: str) -> tuple[Sheet, str, int, int]:
+    sheet = grid_sheet(book, rng.get("sheetId"), f"{at}.sheet_id")
     dim = str(rng.get("dimension", ""))
     total = sheet.row_count if dim == "ROWS" else sheet.col_count
     return sheet, dim, int(rng.get("startIndex", 0)), int(rng.get("endIndex", total))
 
 
 def insert_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-    sheet, dim, start, end = _dim(book, req.get("range", {}))
+    sheet, dim, start, end = _dim(book, req.get("range", {}), "range")
     dimensions.insert_dimension(book, sheet, dim, start, end)
     return None
 
 
 def delete_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-    sheet, dim, start, end = _dim(book, req.get("range", {}))
+    sheet, dim, start, end = _dim(book, req.get("range", {}), "range")
     dimensions.delete_dimension(book, sheet, dim, start, end)
     return None
 
 
 def move_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-    sheet, dim, start, end = _dim(book, req.get("source", {}))
+    sheet, dim, start, end = _dim(book, req.get("source", {}), "source")
     moving.move_dimension(book, sheet, dim, start, end, int(req.get("destinationIndex", 0)))
     return None
 
@@ -243,7 +244,7 @@ def append_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 
 def update_dimension_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-    sheet, dim, start, end = _dim(book, req.get("range", {}))
+    sheet, dim, start, end = _dim(book, req.get("range", {}), "range")
     dimensions.update_properties(
         sheet, dim, start, end, req.get("properties", {}), req.get("fields", "")
     )
@@ -287,7 +288,7 @@ def update_named_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def _group(book: Spreadsheet, req: dict[str, Any], add: bool) -> Reply:
     rng = req.get("range", {})
-    sheet = grid_sheet(book, rng.get("sheetId"))
+    sheet = grid_sheet(book, rng.get("sheetId"), "range.sheet_id")
     if add:
         return {"addDimensionGroup": {"dimensionGroups": dimensions.add_group(sheet, rng)}}
     groups = dimensions.delete_group(sheet, rng)
@@ -296,7 +297,9 @@ def _group(book: Spreadsheet, req: dict[str, Any], add: bool) -> Reply:
 
 def _update_group(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     group = req.get("dimensionGroup", {})
-    sheet = grid_sheet(book, group.get("range", {}).get("sheetId"))
+    sheet = grid_sheet(
+        book, group.get("range", {}).get("sheetId"), "dimension_group.range.sheet_id"
+    )
     dimensions.update_group(sheet, group, str(req.get("fields", "")))
     return None
 
@@ -306,6 +309,7 @@ def _sheet_extra(key: str, field: str, clear: bool = False) -> Handler:
         sheet = grid_sheet(
             book,
             req.get("sheetId") if clear else req.get(field, {}).get("range", {}).get("sheetId"),
+            "sheet_id" if clear else f"{field}.range.sheet_id",
         )
         if clear:
             sheet.extra.pop(key, None)
@@ -373,6 +377,11 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def _snake(name: str) -> str:
+    """A request kind as Google's field paths spell it: ``deleteSheet`` -> ``delete_sheet``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:
@@ -392,6 +401,9 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
                 )
             try:
                 reply = handler(book, payload or {})
+            except FieldError as err:  # named by its path from the body, as Google does
+                at = f"requests[{i}].{_snake(kind)}.{err.field}"
+                raise invalid_field(at, err.value, err.proto) from None
             except ApiError as err:
                 prefixed = not err.message.startswith(("Invalid", "Range"))
                 if err.code == 400 and prefixed and err.message != PROTECTED_MESSAGE:

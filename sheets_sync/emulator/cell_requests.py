@@ -283,14 +283,14 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
     """Source and destination may lie on different sheets of the spreadsheet (each a
     GridRange with its own ``sheetId``); the whole source is pasted from the destination's
     top-left cell, and a protected cell there refuses the batch as a cell write does."""
-    src = area_from_grid_range(book, req.get("source", {}))
+    src = area_from_grid_range(book, req.get("source", {}), "source")
     s0, s1, t0, t1 = src.bounds
     if cut:
         dest = req.get("destination", {})
         top, left = int(dest.get("rowIndex", 0)), int(dest.get("columnIndex", 0))
         target = book.sheet_by_id(int(dest.get("sheetId", 0))) or src.sheet
     else:
-        dst = area_from_grid_range(book, req.get("destination", {}))
+        dst = area_from_grid_range(book, req.get("destination", {}), "destination")
         top, left, _, _ = dst.bounds[0], dst.bounds[2], 0, 0
         target = dst.sheet
     kind = str(req.get("pasteType") or "PASTE_NORMAL")

@@ -107,6 +107,18 @@ def invalid_field(field: str, value: Any, proto: str) -> ApiError:
     return ApiError(400, text, details=details)
 
 
+class FieldError(ApiError):
+    """A request's field of the wrong type (``invalid_field``'s 400) where its handler
+    reads it: ``field`` is its path inside the request (``sheet_id``,
+    ``range.sheet_id``), which ``batch_update`` puts after the request's own
+    (``requests[2].delete_sheet.sheet_id``), as Google's JSON parse names it."""
+
+    def __init__(self, field: str, value: Any, proto: str) -> None:
+        said = invalid_field(field, value, proto)
+        super().__init__(400, said.message, details=said.details)
+        self.field, self.value, self.proto = field, value, proto
+
+
 def not_found() -> ApiError:
     return ApiError(404, NOT_FOUND_MESSAGE)
 

@@ -11,7 +11,7 @@ from typing import Any
 from gspread.exceptions import GSpreadException
 from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
 
-from sheets_sync.emulator.errors import ApiError, bad_request
+from sheets_sync.emulator.errors import ApiError, FieldError, bad_request
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 from sheets_sync.grid import quote_tab
 
@@ -130,19 +130,44 @@ def _grid_area(sheet: Sheet, grid: Mapping[str, Any]) -> Area:
     )
 
 
-def grid_sheet(book: Spreadsheet, sheet_id: Any) -> Sheet:
-    """The sheet a request's ``sheetId`` names (none, or 0: id 0); Google's 400 "No grid
-    with id" for an id the spreadsheet has no sheet of."""
-    sheet = book.sheet_by_id(int(sheet_id or 0))
+_INT32 = re.compile(r"-?[0-9]+")
+
+
+def int32(value: Any, field: str) -> int:
+    """A request's int32 field as Google's JSON parse takes it: a whole number, or a
+    string of one (``"5"``); anything else (``"x"``, ``1.5``, ``true``, past 32 bits) its
+    400, ``Invalid value at '<field>' (TYPE_INT32), "x"`` (until a review on 2026-12-07
+    a sheetId of ``"x"`` was a ``ValueError`` from ``int``)."""
+    if isinstance(value, float) and value.is_integer():
+        number: int | None = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _INT32.fullmatch(value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or not -(2**31) <= number < 2**31:
+        raise FieldError(field, value, "TYPE_INT32")
+    return number
+
+
+def grid_sheet(book: Spreadsheet, sheet_id: Any, field: str = "sheet_id") -> Sheet:
+    """The sheet a request's ``sheetId`` names (none, or 0: id 0; ``field`` its path in
+    the request, for the 400 of one that is no number); Google's 400 "No grid with id"
+    for an id the spreadsheet has no sheet of."""
+    number = int32(sheet_id or 0, field)
+    sheet = book.sheet_by_id(number)
     if sheet is None:
-        raise bad_request(f"No grid with id: {int(sheet_id or 0)}")
+        raise bad_request(f"No grid with id: {number}")
     return sheet
 
 
-def area_from_grid_range(book: Spreadsheet, grid: dict[str, Any]) -> Area:
-    sheet = book.sheet_by_id(int(grid.get("sheetId", 0)))
+def area_from_grid_range(book: Spreadsheet, grid: dict[str, Any], at: str = "range") -> Area:
+    """The rectangle a request's GridRange names (``at``: its path in the request)."""
+    sheet_id = int32(grid.get("sheetId", 0), f"{at}.sheet_id")
+    sheet = book.sheet_by_id(sheet_id)
     if sheet is None:
-        raise bad_request(f"No grid with id: {grid.get('sheetId', 0)}")
+        raise bad_request(f"No grid with id: {sheet_id}")
     return _grid_area(sheet, grid)
 
 

@@ -29,7 +29,7 @@ def _new_id() -> int:
 def add_filter_view(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     view = copy.deepcopy(req.get("filter", {}))
     rng = view.setdefault("range", {})
-    sheet = grid_sheet(book, rng.get("sheetId"))
+    sheet = grid_sheet(book, rng.get("sheetId"), "filter.range.sheet_id")
     if not rng.get("sheetId"):
         rng.pop("sheetId", None)
     view["filterViewId"] = int(view.get("filterViewId") or _new_id())
@@ -64,8 +64,11 @@ def add_slicer(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     """A slicer sits on the sheet of its anchor cell; its data range may be elsewhere."""
     slicer = copy.deepcopy(req.get("slicer", {}))
     anchor = slicer.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
-    sheet = grid_sheet(book, anchor.get("sheetId"))
-    grid_sheet(book, slicer.get("spec", {}).get("dataRange", {}).get("sheetId"))
+    sheet = grid_sheet(
+        book, anchor.get("sheetId"), "slicer.position.overlay_position.anchor_cell.sheet_id"
+    )
+    data = slicer.get("spec", {}).get("dataRange", {})
+    grid_sheet(book, data.get("sheetId"), "slicer.spec.data_range.sheet_id")
     slicer["slicerId"] = int(slicer.get("slicerId") or _new_id())
     sheet.extra.setdefault("slicers", []).append(slicer)
     return {"addSlicer": {"slicer": copy.deepcopy(slicer)}}
@@ -84,7 +87,10 @@ def add_chart(book: Spreadsheet, req: dict[str, Any]) -> Reply:
             "A chart on a sheet of its own is not modelled: only one over the grid "
             "(position.overlayPosition)."
         )
-    sheet = grid_sheet(book, overlay.get("anchorCell", {}).get("sheetId"))
+    anchor = overlay.get("anchorCell", {})
+    sheet = grid_sheet(
+        book, anchor.get("sheetId"), "chart.position.overlay_position.anchor_cell.sheet_id"
+    )
     wanted = chart.get("chartId")
     if wanted is not None and (
         _find(book, "charts", "chartId", wanted) or _find(book, "slicers", "slicerId", wanted)
