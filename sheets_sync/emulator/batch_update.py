@@ -14,7 +14,7 @@ from sheets_sync.emulator.errors import ApiError, FieldError, bad_request, inval
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
 from sheets_sync.emulator.formulas import recalc
-from sheets_sync.emulator.ranges import grid_sheet
+from sheets_sync.emulator.ranges import grid_sheet, int32, sheet_number
 from sheets_sync.emulator.state import Sheet, Spreadsheet, fills_of, keep_fills
 
 Reply = dict[str, Any] | None
@@ -49,7 +49,8 @@ def _normalize_sheet_props(props: dict[str, Any], prefer_style: bool = False) ->
 
 def add_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     props = copy.deepcopy(req.get("properties", {}))
-    sheet_id = int(props.get("sheetId", book.new_sheet_id()))
+    given = props.get("sheetId")
+    sheet_id = book.new_sheet_id() if given is None else int32(given, "properties.sheet_id")
     if book.sheet_by_id(sheet_id):
         raise bad_request(f"A sheet with id {sheet_id} already exists.")
     n = len(book.sheets) + 1
@@ -124,7 +125,7 @@ def duplicate_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     named range is not copied (``_unnamed``)."""
     source = grid_sheet(book, req.get("sourceSheetId"), "source_sheet_id")
     new_id = req.get("newSheetId")
-    sheet_id = book.new_sheet_id() if new_id is None else int(new_id)
+    sheet_id = book.new_sheet_id() if new_id is None else int32(new_id, "new_sheet_id")
     if sheet_id < 0:  # the API: "If set, it must be non-negative"
         raise bad_request(f"newSheetId must be non-negative, got {sheet_id}.")
     if book.sheet_by_id(sheet_id):
@@ -258,8 +259,23 @@ def _named_out(named: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _named_sheet(named: dict[str, Any]) -> None:
+    """A named range's ``sheetId`` stored as the number it names (null or 0 left out),
+    or the 400 of one that is no number (until a review on 2026-12-07 ``"x"`` was
+    stored, and a range read through the name later was the 400 of a ``range.sheet_id``
+    the caller never sent)."""
+    rng = named.get("range")
+    if isinstance(rng, dict) and "sheetId" in rng:
+        number = sheet_number(rng["sheetId"], "named_range.range.sheet_id")
+        if number:
+            rng["sheetId"] = number
+        else:
+            del rng["sheetId"]
+
+
 def add_named_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     named = copy.deepcopy(req.get("namedRange", {}))
+    _named_sheet(named)
     name = named.get("name", "")
     if any(n["name"] == name for n in book.named_ranges):
         raise bad_request(f"Named range with name {name} already exists.")
@@ -281,6 +297,7 @@ def update_named_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     for named in book.named_ranges:
         if named["namedRangeId"] == src.get("namedRangeId"):
             apply_update(named, src, req.get("fields", ""))
+            _named_sheet(named)
             named["namedRangeId"] = src["namedRangeId"]
             return None
     raise bad_request(f"No named range with id {src.get('namedRangeId')}")

@@ -13,7 +13,12 @@ from sheets_sync.emulator.formats import normalize_format, refresh_cell
 from sheets_sync.emulator.formulas import recalc
 from sheets_sync.emulator.links import drop_stale_runs
 from sheets_sync.emulator.protected import check_writable
-from sheets_sync.emulator.ranges import Area, area_from_grid_range, grid_limit_error
+from sheets_sync.emulator.ranges import (
+    Area,
+    area_from_grid_range,
+    grid_limit_error,
+    sheet_number,
+)
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 
 Reply = dict[str, Any] | None
@@ -52,7 +57,7 @@ def update_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     rows = req.get("rows", [])
     if "start" in req:
         start = req["start"]
-        sheet = book.sheet_by_id(int(start.get("sheetId", 0)))
+        sheet = book.sheet_by_id(sheet_number(start.get("sheetId"), "start.sheet_id"))
         if sheet is None:
             raise bad_request(
                 f"Invalid requests[0].updateCells: No grid with id: {start.get('sheetId', 0)}"
@@ -288,7 +293,8 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
     if cut:
         dest = req.get("destination", {})
         top, left = int(dest.get("rowIndex", 0)), int(dest.get("columnIndex", 0))
-        target = book.sheet_by_id(int(dest.get("sheetId", 0))) or src.sheet
+        target = book.sheet_by_id(sheet_number(dest.get("sheetId"), "destination.sheet_id"))
+        target = target or src.sheet
     else:
         dst = area_from_grid_range(book, req.get("destination", {}), "destination")
         top, left, _, _ = dst.bounds[0], dst.bounds[2], 0, 0

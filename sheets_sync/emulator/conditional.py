@@ -14,6 +14,7 @@ import copy
 from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
+from sheets_sync.emulator.ranges import sheet_number
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 KEY = "conditionalFormats"
@@ -26,7 +27,9 @@ def _sheet_of(book: Spreadsheet, rule: dict[str, Any]) -> tuple[Sheet, dict[str,
     ranges = rule.get("ranges")
     if not isinstance(ranges, list) or not ranges:
         raise bad_request("A conditional format rule must have at least one range.")
-    ids = {int(r.get("sheetId", 0)) for r in ranges}
+    ids = {
+        sheet_number(r.get("sheetId"), f"rule.ranges[{i}].sheet_id") for i, r in enumerate(ranges)
+    }
     if len(ids) != 1:
         raise bad_request("All ranges of a conditional format rule must be on the same grid.")
     if ("booleanRule" in rule) == ("gradientRule" in rule):
@@ -42,7 +45,7 @@ def _sheet_of(book: Spreadsheet, rule: dict[str, Any]) -> tuple[Sheet, dict[str,
 
 
 def _rules(book: Spreadsheet, sheet_id: Any) -> list[dict[str, Any]]:
-    sheet = book.sheet_by_id(int(sheet_id or 0))
+    sheet = book.sheet_by_id(sheet_number(sheet_id, "sheet_id"))
     if sheet is None:
         raise bad_request(f"No grid with id: {sheet_id}")
     rules: list[dict[str, Any]] = sheet.extra.get(KEY, [])
@@ -96,8 +99,8 @@ def update_rule(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def delete_rule(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     """DeleteConditionalFormatRuleRequest: the reply holds the rule deleted."""
-    sheet = book.sheet_by_id(int(req.get("sheetId") or 0))
     rules = _rules(book, req.get("sheetId"))
+    sheet = book.sheet_by_id(sheet_number(req.get("sheetId"), "sheet_id"))
     index = int(req.get("index", 0))
     _at(rules, index)
     rule = rules.pop(index)

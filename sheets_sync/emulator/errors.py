@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 STATUS_NAMES: dict[int, str] = {
@@ -96,10 +97,11 @@ def bad_request(message: str) -> ApiError:
 
 
 def invalid_field(field: str, value: Any, proto: str) -> ApiError:
-    """Mimics the protobuf JSON-mapping failure Google reports for a wrongly typed field."""
-    text = f"Invalid value at '{field}' ({proto}), \"{value}\""
-    if not isinstance(value, str):
-        text = f"Invalid value at '{field}' ({proto}), {value}"
+    """Mimics the protobuf JSON-mapping failure Google reports for a wrongly typed field:
+    the value as the body's JSON has it (``"x"``, ``true``, ``[1]``; until a review on
+    2026-12-07 Python's words, ``True``, ``None``)."""
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    text = f"Invalid value at '{field}' ({proto}), {shown}"
     violation = {"field": field, "description": text}
     details = [
         {"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [violation]}

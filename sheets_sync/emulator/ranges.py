@@ -151,11 +151,19 @@ def int32(value: Any, field: str) -> int:
     return number
 
 
+def sheet_number(value: Any, field: str) -> int:
+    """A request's ``sheetId`` as a number: left out or JSON ``null`` is proto3's default,
+    0; anything else as ``int32`` takes it (``""`` and ``false`` are its 400: until a
+    review on 2026-12-07 both were 0, as ``sheet_id or 0`` took them, and a GridRange's
+    ``null`` was a 400)."""
+    return 0 if value is None else int32(value, field)
+
+
 def grid_sheet(book: Spreadsheet, sheet_id: Any, field: str = "sheet_id") -> Sheet:
-    """The sheet a request's ``sheetId`` names (none, or 0: id 0; ``field`` its path in
+    """The sheet a request's ``sheetId`` names (none, or null: id 0; ``field`` its path in
     the request, for the 400 of one that is no number); Google's 400 "No grid with id"
     for an id the spreadsheet has no sheet of."""
-    number = int32(sheet_id or 0, field)
+    number = sheet_number(sheet_id, field)
     sheet = book.sheet_by_id(number)
     if sheet is None:
         raise bad_request(f"No grid with id: {number}")
@@ -164,11 +172,7 @@ def grid_sheet(book: Spreadsheet, sheet_id: Any, field: str = "sheet_id") -> She
 
 def area_from_grid_range(book: Spreadsheet, grid: dict[str, Any], at: str = "range") -> Area:
     """The rectangle a request's GridRange names (``at``: its path in the request)."""
-    sheet_id = int32(grid.get("sheetId", 0), f"{at}.sheet_id")
-    sheet = book.sheet_by_id(sheet_id)
-    if sheet is None:
-        raise bad_request(f"No grid with id: {sheet_id}")
-    return _grid_area(sheet, grid)
+    return _grid_area(grid_sheet(book, grid.get("sheetId"), f"{at}.sheet_id"), grid)
 
 
 def _named(book: Spreadsheet, name: str) -> Area | None:

@@ -15,10 +15,14 @@ import gspread
 import pytest
 
 from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.batch_update import batch_update
+from sheets_sync.emulator.ranges import parse_range
+from sheets_sync.emulator.state import Store
 
 pytestmark = pytest.mark.emulator
 
 GROW = {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 5}}
+_RULE = {"booleanRule": {"condition": {"type": "NOT_BLANK"}, "format": {}}}
 
 
 def _book(gc: gspread.Client, emulator: Emulator) -> gspread.Spreadsheet:
@@ -62,6 +66,53 @@ def _book(gc: gspread.Client, emulator: Emulator) -> gspread.Spreadsheet:
             "set_basic_filter.filter.range.sheet_id",
             '"x"',
         ),
+        (
+            {"cutPaste": {"source": {"sheetId": 0}, "destination": {"sheetId": "x"}}},
+            "cut_paste.destination.sheet_id",
+            '"x"',
+        ),
+        (
+            {"updateCells": {"start": {"sheetId": "x"}, "rows": [], "fields": "*"}},
+            "update_cells.start.sheet_id",
+            '"x"',
+        ),
+        (
+            {"addSheet": {"properties": {"sheetId": "x", "title": "N"}}},
+            "add_sheet.properties.sheet_id",
+            '"x"',
+        ),
+        (
+            {"duplicateSheet": {"sourceSheetId": 0, "newSheetId": "x"}},
+            "duplicate_sheet.new_sheet_id",
+            '"x"',
+        ),
+        (
+            {"addProtectedRange": {"protectedRange": {"range": {"sheetId": "x"}}}},
+            "add_protected_range.protected_range.range.sheet_id",
+            '"x"',
+        ),
+        (
+            {"addConditionalFormatRule": {"rule": _RULE | {"ranges": [{}, {"sheetId": "x"}]}}},
+            "add_conditional_format_rule.rule.ranges[1].sheet_id",
+            '"x"',
+        ),
+        (
+            {"deleteConditionalFormatRule": {"sheetId": "x", "index": 0}},
+            "delete_conditional_format_rule.sheet_id",
+            '"x"',
+        ),
+        (
+            {"addNamedRange": {"namedRange": {"name": "nr", "range": {"sheetId": "x"}}}},
+            "add_named_range.named_range.range.sheet_id",
+            '"x"',
+        ),
+        # null is proto3's default (0), but "" and false are no number, shown as JSON
+        ({"deleteSheet": {"sheetId": ""}}, "delete_sheet.sheet_id", '""'),
+        (
+            {"repeatCell": {"range": {"sheetId": False}, "cell": {}, "fields": "*"}},
+            "repeat_cell.range.sheet_id",
+            "false",
+        ),
     ],
 )
 def test_a_sheet_id_that_is_no_number_is_a_400_naming_its_field(
@@ -93,3 +144,25 @@ def test_a_sheet_id_of_digits_is_taken_as_the_number(
     assert [ws.title for ws in sh.worksheets()] == ["OKRs"]
     with pytest.raises(gspread.exceptions.APIError, match="No grid with id: 12345"):
         sh.batch_update({"requests": [{"deleteSheet": {"sheetId": "12345"}}]})
+
+
+def test_a_sheet_id_of_null_is_sheet_0() -> None:
+    """JSON null is proto3's default, as a left-out sheetId is. The HTTP front drops
+    nulls (httpd.drop_nulls), so this calls ``batch_update`` in process, as a library
+    caller of the emulator may: until a review on 2026-12-07 a GridRange's null there
+    was a 400 '... None', and a named range's a TypeError when its sheet was deleted."""
+    book = Store().create("t", sheet_titles=["OKRs", "KPIs"])
+    okrs, kpis = book.sheets
+    assert okrs.sheet_id == 0
+    repeat = {"range": {"sheetId": None, "endRowIndex": 1}, "cell": {"note": "n"}}
+    named = {"name": "nr", "range": {"sheetId": None, "endRowIndex": 1, "endColumnIndex": 1}}
+    requests = [
+        {"repeatCell": repeat | {"fields": "note"}},
+        {"addNamedRange": {"namedRange": named}},
+    ]
+    batch_update(book, {"requests": requests})
+    assert okrs.cells[0, 0]["note"] == "n"
+    assert parse_range(book, "nr").bounds == (0, 1, 0, 1)
+    batch_update(book, {"requests": [{"deleteSheet": {"sheetId": None}}]})
+    assert book.sheets == [kpis]
+    assert book.named_ranges == []
