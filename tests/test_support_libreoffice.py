@@ -42,16 +42,22 @@ def _marks(fn: object) -> list[str]:
 
 
 @pytest.mark.slow
-def test_render_test_skips_with_soffice_but_no_pdftoppm(tmp_path: Path) -> None:
+def test_render_test_skips_with_soffice_but_no_pdftoppm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The test that renders a page with pdftoppm, run where ``soffice`` is on the PATH
     and ``pdftoppm`` is not: skipped, naming pdftoppm, before LibreOffice is started (the
-    ``soffice`` here fails if it is)."""
+    ``soffice`` here fails if it is). The child pytest takes none of this run's
+    ``PYTEST_ADDOPTS`` or ``PYTEST_PLUGINS`` (until a review on 2026-12-07 it did, and a
+    run with ``PYTEST_ADDOPTS="-m 'not libreoffice'"`` deselected the test: exit 5)."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-m 'not libreoffice'")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "soffice"
     fake.write_text("#!/bin/sh\necho 'soffice was started' >&2\nexit 1\n")
     fake.chmod(0o755)
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    unset = {"CI", "PYTEST_ADDOPTS", "PYTEST_PLUGINS"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env["PATH"] = str(bin_dir)
     cmd = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", RENDER]
     proc = subprocess.run(
