@@ -190,15 +190,24 @@ def _pixel_counts(png: Path, colours: list[str]) -> dict[str, int]:
     return counts
 
 
+@pytest.fixture(scope="session")
+def pdftoppm() -> str:
+    """pdftoppm's path, or the skip (on CI the fail) without it: a session fixture, so
+    that it comes before ``team_lo``'s LibreOffice conversion (until a review on
+    2026-12-07 the test asked for it in its body, after that conversion)."""
+    return require_pdftoppm()
+
+
 @needs_libreoffice
 @needs_pdftoppm
 # team_lo's conversion (if no test made it before), this one and pdftoppm, each bounded
 # by HANG
 @pytest.mark.timeout(3 * HANG + 60)
-def test_libreoffice_opens_and_renders_status_colours(team_lo: bytes, tmp_path: Path) -> None:
+def test_libreoffice_opens_and_renders_status_colours(
+    pdftoppm: str, team_lo: bytes, tmp_path: Path
+) -> None:
     import subprocess
 
-    pdftoppm = require_pdftoppm()
     out = patch_xlsx(team_lo, status_writes())
     src = tmp_path / "patched.xlsx"
     src.write_bytes(out)
