@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from sheets_sync.regular_file import path_kind
+from sheets_sync.regular_file import link_trouble, path_kind
 
 
 def _umask() -> int:
@@ -220,14 +220,14 @@ def why_not_written(path: Path, exc: OSError, *, is_folder: bool = False) -> str
 
 
 def _dead_link(link: Path) -> str:
-    """A link that leads nowhere, in words: to a missing path, to itself, or round a loop
-    of links (until a review on 2026-12-07 a loop was ``... which does not exist``)."""
+    """A link that leads nowhere, in words: to a missing path, or as
+    ``regular_file.link_trouble`` says one the kernel gives up following (to itself,
+    round a loop of links, too many links; until a review on 2026-12-07 a loop was
+    ``... which does not exist``)."""
     target = os.readlink(link)
     try:
         os.stat(link)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            if link.parent / target == link:
-                return f"{link} is a link to itself"
-            return f"{link} is a link to {target}, which goes round a loop of links"
+            return f"{link} {link_trouble(link)}"
     return f"{link} is a link to {target}, which does not exist"

@@ -189,7 +189,7 @@ def _no_folder(there: Path) -> str | None:
         kind = file_kind(os.stat(there).st_mode)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "is a link loop"
+            return link_trouble(there)
         if exc.errno not in _NOT_THERE:
             return _unseen(exc)  # EACCES: a link into a folder the user cannot enter
         try:
@@ -201,6 +201,37 @@ def _no_folder(there: Path) -> str | None:
     if kind == "folder":
         return None
     return "is not a folder" if kind is None else f"is a {kind}, not a folder"
+
+
+def link_trouble(link: Path) -> str:
+    """Why ``link``, a link the kernel gives up following (``ELOOP``), leads nowhere, in
+    the words of ``in_the_way`` and ``atomic.why_not_written`` alike: ``is a link to
+    itself``, ``is a link to T, which goes round a loop of links``, or ``is a link to T:
+    too many links to follow`` (a chain past the kernel's 40 that comes back to none of
+    its links). Its links are compared by identity (``lstat``'s device and inode), not
+    by their text, so ``self`` and ``/ws/self`` are one link. Until a review on
+    2026-12-07 ``in_the_way`` said ``is a link loop`` of each, ``why_not_written`` called
+    every such chain a loop, and compared a link and its target as text (a link in a
+    relative workspace path to itself by its absolute name was a loop)."""
+    target = os.readlink(link)
+    seen: list[tuple[int, int]] = []
+    here = Path(link)
+    for _ in range(_MAX_LINKS + 1):
+        try:
+            st = os.lstat(here)
+            if not stat.S_ISLNK(st.st_mode):
+                break
+            hop = os.readlink(here)
+        except OSError:  # ELOOP of a folder on the way, EACCES: the kernel's words
+            break
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            if len(seen) == 1:
+                return "is a link to itself"
+            return f"is a link to {target}, which goes round a loop of links"
+        seen.append(key)
+        here = here.parent / hop  # an absolute hop replaces the name; ``..`` kept
+    return f"is a link to {target}: too many links to follow"
 
 
 def not_replaceable(path: Path) -> str | None:

@@ -229,7 +229,8 @@ def test_an_export_folder_through_a_broken_link_or_dotdot_is_refused_first(
     cases = {
         tmp_path / "dangling" / "x": f"{tmp_path / 'dangling'} is a link to "
         f"{tmp_path / 'gone'}, which does not exist",
-        tmp_path / "loop1" / "x": f"{tmp_path / 'loop1'} is a link loop",
+        tmp_path / "loop1" / "x": f"{tmp_path / 'loop1'} is a link to {tmp_path / 'loop2'}, "
+        "which goes round a loop of links",
         tmp_path / "x" / ".." / "notes.txt" / "y": f"{tmp_path / 'notes.txt'} is not a folder",
         tmp_path / "feed" / "x": f"{tmp_path / 'feed'} is a named pipe, not a folder",
     }
