@@ -9,6 +9,7 @@ taken as the number. Until a review on 2026-12-07 ``int("x")`` raised a plain
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import gspread
@@ -16,6 +17,7 @@ import pytest
 
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.batch_update import batch_update
+from sheets_sync.emulator.errors import ApiError
 from sheets_sync.emulator.ranges import parse_range
 from sheets_sync.emulator.state import Store
 
@@ -166,3 +168,19 @@ def test_a_sheet_id_of_null_is_sheet_0() -> None:
     batch_update(book, {"requests": [{"deleteSheet": {"sheetId": None}}]})
     assert book.sheets == [kpis]
     assert book.named_ranges == []
+
+
+def test_an_updated_named_range_s_sheet_id_is_read_as_its_add_s() -> None:
+    """updateNamedRange's sheetId is read as addNamedRange's: "x" the 400 naming it,
+    "0" stored as sheet 0 (until a review on 2026-12-07 either was stored as sent)."""
+    book = Store().create("t", sheet_titles=["OKRs"])
+    named = {"name": "nr", "range": {"sheetId": "0", "endRowIndex": 1}}
+    batch_update(book, {"requests": [{"addNamedRange": {"namedRange": named}}]})
+    stored = copy.deepcopy(book.named_ranges[0])
+    assert stored["range"] == {"endRowIndex": 1}
+    update = {"namedRange": {"namedRangeId": stored["namedRangeId"], "range": {"sheetId": "x"}}}
+    with pytest.raises(ApiError) as info:
+        batch_update(book, {"requests": [{"updateNamedRange": update | {"fields": "range"}}]})
+    field = "requests[0].update_named_range.named_range.range.sheet_id"
+    assert info.value.message == f"Invalid value at '{field}' (TYPE_INT32), \"x\""
+    assert book.named_ranges == [stored]  # the batch undone
