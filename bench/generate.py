@@ -4,6 +4,11 @@ Per team (default): 5 objectives x 4 KRs on ``OKRs``, 15 KPIs on ``KPIs``, a ``D
 that some "Current"/"Actual" cells reference by formula (written with their cached values,
 as Excel saves them), date formats, column widths and a frozen header. Owned columns
 (Score, Status, ...) have headers but no values, as on the first night.
+
+``Shape(distinct_texts=True)``: the same workbooks (the same numbers, dates and formulas:
+the generator's random stream is drawn the same), but every team's objective titles, key
+result names, owners, comments and KPI names its own (``bench/texts.py``), where the
+default writes some 20 distinct texts a column across all teams.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from bench.texts import TeamTexts
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 
 PERIOD_START = dt.date(2026, 10, 1)
@@ -23,6 +29,7 @@ AS_OF = dt.date(2026, 11, 20)
 COMPANY_OBJECTIVES = ("CO-1", "CO-2", "CO-3")
 OKR_COL = {f: i for i, (f, _) in enumerate(OKR_FIELDS)}
 KPI_COL = {f: i for i, (f, _) in enumerate(KPI_FIELDS)}
+OWNERS = ("Ann", "Bob", "Chen", "Dana", "Eli")  # the default shape's (KPIs: the first 3)
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class Shape:
     objectives: int = 5
     krs_per_objective: int = 4
     kpis: int = 15
+    distinct_texts: bool = False  # every team's texts its own (bench/texts.py)
 
 
 def team_name(i: int) -> str:
@@ -38,6 +46,11 @@ def team_name(i: int) -> str:
 
 def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
     rnd = random.Random(seed)
+    texts = (
+        TeamTexts(seed, shape.objectives, shape.krs_per_objective, shape.kpis)
+        if shape.distinct_texts
+        else None
+    )
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -60,6 +73,8 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
         otype = "aspirational" if o == shape.objectives - 1 else "committed"
         title = f"Objective {o + 1}: {rnd.choice(['Grow', 'Delight', 'Scale', 'Harden'])} "
         title += rnd.choice(["revenue", "customers", "the platform", "operations"])
+        if texts is not None:
+            title = texts.objective(o)
         for k in range(shape.krs_per_objective):
             c = OKR_COL
             first = k == 0
@@ -69,8 +84,12 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
                 okrs.write(row, c["objective_type"], otype)
                 okrs.write(row, c["aligns_to"], COMPANY_OBJECTIVES[o % len(COMPANY_OBJECTIVES)])
             okrs.write(row, c["kr_id"], f"{oid}-KR{k + 1}")
-            okrs.write(row, c["key_result"], f"Move metric {k + 1} of objective {o + 1}")
-            okrs.write(row, c["owner"], rnd.choice(["Ann", "Bob", "Chen", "Dana", "Eli"]))
+            name = f"Move metric {k + 1} of objective {o + 1}"
+            owner = rnd.choice(OWNERS)
+            if texts is not None:  # the team's own, the stream drawn as by default
+                name, owner = texts.key_result(o, k), texts.roster[OWNERS.index(owner)]
+            okrs.write(row, c["key_result"], name)
+            okrs.write(row, c["owner"], owner)
             if k == 3 and o % 2 == 0:
                 okrs.write(row, c["kr_type"], "milestone")
                 okrs.write(row, c["current"], rnd.choice(["done", "no", "no"]))
@@ -96,7 +115,8 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
             okrs.write_number(row, c["confidence"], rnd.choice([0.5, 0.7, 0.9]), pct)
             okrs.write_datetime(row, c["due"], dt.datetime.combine(PERIOD_END, dt.time()), date)
             if rnd.random() < 0.3:
-                okrs.write(row, c["comment"], "Blocked on hiring; revisit next week")
+                comment = "Blocked on hiring; revisit next week"
+                okrs.write(row, c["comment"], texts.comment(o, k) if texts else comment)
             row += 1
 
     kpis.write_row(0, 0, [h for _, h in KPI_FIELDS], bold)
@@ -111,8 +131,13 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
         actual = round(target * rnd.uniform(0.7, 1.3), 1)
         previous = round(target * rnd.uniform(0.7, 1.3), 1)
         kpis.write(r, c["id"], f"KPI-{k + 1}")
-        kpis.write(r, c["name"], f"Indicator {k + 1}")
-        kpis.write(r, c["owner"], rnd.choice(["Ann", "Bob", "Chen"]))
+        owner = rnd.choice(OWNERS[:3])
+        if texts is not None:
+            kpis.write(r, c["name"], texts.kpi_name(k))
+            kpis.write(r, c["owner"], texts.roster[OWNERS.index(owner)])
+        else:
+            kpis.write(r, c["name"], f"Indicator {k + 1}")
+            kpis.write(r, c["owner"], owner)
         kpis.write(r, c["category"], rnd.choice(["leading", "lagging"]))
         kpis.write(r, c["frequency"], rnd.choice(["weekly", "monthly"]))
         unit = rnd.choice(["%", "h", "k$", "#"])
@@ -153,11 +178,13 @@ backups: {{keep: 1}}
 """
 
 
-def generate_workspace(root: Path, teams: int, shape: Shape = Shape()) -> Path:
-    """Write ``root/sheets-sync.yaml`` and ``root/teams/team-NNNN.xlsx``; return the config."""
+def generate_workspace(root: Path, teams: int, shape: Shape = Shape(), first: int = 0) -> Path:
+    """Write ``root/sheets-sync.yaml`` and ``root/teams/team-NNNN.xlsx``; return the config.
+    From team ``first`` on: a workspace of ``first`` teams so made grows to ``teams`` (each
+    team's workbook depends on its number alone)."""
     folder = root / "teams"
     folder.mkdir(parents=True, exist_ok=True)
-    for i in range(teams):
+    for i in range(first, teams):
         write_team(folder / f"{team_name(i)}.xlsx", seed=i, shape=shape)
     cfg = root / "sheets-sync.yaml"
     cfg.write_text(CONFIG_HEAD.format(start=PERIOD_START, end=PERIOD_END), encoding="utf-8")
