@@ -4,6 +4,7 @@
     .venv/bin/python -m bench --sizes 50,200        # chosen sizes
     .venv/bin/python -m bench --quick               # smoke run: N = 10, short Google part
     .venv/bin/python -m bench --repeat 1            # one round per size (default 3 at N <= 500)
+    .venv/bin/python -m bench --sizes 20,50 --distinct-sizes 20,50 --distinct-naive 50
 
 Each scenario runs in its own subprocess, so its peak RSS (the child's ru_maxrss) is its
 own. Results: ``<out>/results.json`` and the Markdown report (``--report``).
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.generate import AS_OF, generate_workspace
+from bench.generate import AS_OF, Shape, generate_workspace
 from bench.google import QUOTA_TEAMS
 from bench.history import seed_history
 
@@ -32,6 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (50, 200, 500, 2000)
 REPEAT_UP_TO = 500  # the targets' size; 2,000 runs once (its naive run takes minutes)
 HISTORY_NIGHTS = 12  # the History tab's default keep_snapshots
+# The distinct-text shape (every team's texts its own, bench/texts.py): a full sync at
+# each of these sizes the run has (the memory target's 200 and 2,000, the time target's
+# 500), naive at 500 alone, one round each: some 1.5 min on the 2-core box.
+DISTINCT_SIZES = (200, 500, 2000)
+DISTINCT_NAIVE = (500,)
 
 
 def run_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
@@ -67,6 +73,10 @@ def precompile(root: Path = ROOT, packages: tuple[str, ...] = ("sheets_sync", "b
     for package in packages:
         ok &= bool(compileall.compile_dir(root / package, quiet=1))
     return ok
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    return tuple(int(s) for s in text.split(",") if s.strip())
 
 
 def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -118,6 +128,51 @@ def bench_size(
     return row
 
 
+def bench_distinct(
+    sizes: tuple[int, ...], naive_at: tuple[int, ...], work: Path, log: Any
+) -> dict[str, Any]:
+    """The distinct-text shape: a full sync (and naive where ``naive_at`` says) at each
+    size, one round, on a fresh copy. One workspace is generated and grown from size to
+    size (a team's workbook depends on its number alone, so the first 200 teams of 2,000
+    are the 200-team workspace): 2,000 teams generated once, not 2,700."""
+    base = work / "distinct" / "base"
+    shape = Shape(distinct_texts=True)
+    rows: list[dict[str, Any]] = []
+    made = 0
+    for n in sorted(sizes):
+        t0 = time.perf_counter()
+        generate_workspace(base, n, shape, first=made)
+        made = max(made, n)
+        row: dict[str, Any] = {"n": n, "generate_seconds": time.perf_counter() - t0}
+        scenarios = [("full", ["ours", "--workers", "0"])]
+        if n in naive_at:
+            scenarios.append(("naive", ["naive"]))
+        for key, (scenario, *rest) in scenarios:
+            run = work / "distinct" / key
+            shutil.copytree(base, run, ignore=_only_teams_up_to(n))
+            row[key] = run_worker([scenario, str(run), *rest])
+            outcomes = row[key].get("outcomes", "")
+            log(f"N={n} distinct texts: {key} {row[key]['wall']:.2f}s {outcomes}")
+            shutil.rmtree(run)
+        rows.append(row)
+    shutil.rmtree(work / "distinct", ignore_errors=True)
+    return {"sizes": rows}
+
+
+def _only_teams_up_to(n: int) -> Any:
+    """``copytree``'s ignore: the team files past the ``n``-th (team-0000 is the first)."""
+    from bench.generate import team_name
+
+    keep = {f"{team_name(i)}.xlsx" for i in range(n)}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        if Path(folder).name != "teams":
+            return set()
+        return {name for name in names if name not in keep}
+
+    return ignore
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -160,6 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None,
                         help="interleaved rounds at N <= 500, median kept (default 3; "
                         "1 with --quick)")  # fmt: skip
+    parser.add_argument("--distinct-sizes",
+                        help="team counts for the distinct-text shape's full sync (default: "
+                        "the run's sizes among 200,500,2000; with --quick, the quick size; "
+                        "'' for none)")  # fmt: skip
+    parser.add_argument("--distinct-naive",
+                        help="of those, where naive runs too (default 500; with --quick, "
+                        "the quick size)")  # fmt: skip
     args = parser.parse_args(argv)
     sizes = (
         tuple(int(s) for s in args.sizes.split(",") if s.strip())
@@ -167,6 +229,16 @@ def main(argv: list[str] | None = None) -> int:
         else ((10,) if args.quick else DEFAULT_SIZES)
     )
     workers = tuple(int(w) for w in args.workers.split(","))
+    distinct_sizes = (
+        _sizes(args.distinct_sizes)
+        if args.distinct_sizes is not None
+        else tuple(n for n in sizes if args.quick or n in DISTINCT_SIZES)
+    )
+    distinct_naive = (
+        _sizes(args.distinct_naive)
+        if args.distinct_naive is not None
+        else (sizes if args.quick else DISTINCT_NAIVE)
+    )
     google_teams = args.google_teams if args.google_teams is not None else (3 if args.quick else 20)
     repeat = max(1, args.repeat if args.repeat is not None else (1 if args.quick else 3))
     quota_teams = (
@@ -190,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         rounds = repeat if n <= REPEAT_UP_TO else 1
         results["sizes"].append(bench_size(n, work, workers, log, rounds))
+    if distinct_sizes:
+        results["distinct"] = bench_distinct(distinct_sizes, distinct_naive, work, log)
     if google_teams > 0:
         from bench.google import bench_google
 

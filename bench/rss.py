@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.rss                   # N = 200, 2000; 2 rounds each
     .venv/bin/python -m bench.rss --sizes 2000 --rounds 3 --keep /tmp/ws
+    .venv/bin/python -m bench.rss --distinct        # the distinct-text shape (bench/texts.py)
 
 Memory, unlike time, hardly moves with the shared box's load, so a change to it can be
 measured apart from ``make bench``: each size's workspace is generated once (bench's
@@ -20,20 +21,22 @@ import tempfile
 from pathlib import Path
 
 from bench.cli import run_worker
-from bench.generate import generate_workspace
+from bench.generate import Shape, generate_workspace
 
 
-def _base(folder: Path, n: int) -> Path:
-    base = folder / f"n{n}" / "base"
+def _base(folder: Path, n: int, distinct: bool = False) -> Path:
+    base = folder / f"n{n}" / ("distinct" if distinct else "base")
     if not (base / "sheets-sync.yaml").exists():
         shutil.rmtree(base, ignore_errors=True)
-        generate_workspace(base, n)
+        generate_workspace(base, n, Shape(distinct_texts=distinct))
     return base
 
 
-def measure(folder: Path, n: int, rounds: int, workers: int) -> dict[str, list[float]]:
+def measure(
+    folder: Path, n: int, rounds: int, workers: int, distinct: bool = False
+) -> dict[str, list[float]]:
     """Each round's peak RSS (MB) of the full night and of the quiet one after it."""
-    base = _base(folder, n)
+    base = _base(folder, n, distinct)
     peaks: dict[str, list[float]] = {"full": [], "quiet": []}
     for _ in range(rounds):
         ws = folder / f"n{n}" / "run"
@@ -52,13 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="full + quiet nights per size")
     parser.add_argument("--workers", type=int, default=0, help="0: one per CPU (the default)")
     parser.add_argument("--keep", type=Path, help="folder for the workspaces (kept, reused)")
+    parser.add_argument("--distinct", action="store_true",
+                        help="the distinct-text shape: every team's texts its own")  # fmt: skip
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="sheets-sync-rss-"))
     print("| N | full MB (rounds) | quiet MB (rounds) | quiet median |")
     print("|---:|---|---|---:|")
     try:
         for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-            peaks = measure(folder, n, max(1, args.rounds), args.workers)
+            peaks = measure(folder, n, max(1, args.rounds), args.workers, args.distinct)
             full, quiet = (", ".join(f"{p:.1f}" for p in peaks[k]) for k in ("full", "quiet"))
             median = statistics.median(peaks["quiet"])
             print(f"| {n} | {full} | {quiet} | {median:.1f} |", flush=True)

@@ -1,4 +1,6 @@
-"""The bench's distinct-text shape: every team's texts its own (bench/texts.py)."""
+"""The bench's distinct-text shape: every team's texts its own (bench/texts.py), measured
+by ``make bench`` beside the default shape (bench/cli.py ``bench_distinct``) and reported
+(bench/report.py). Timings are not asserted: the workers are faked where they would run."""
 
 from __future__ import annotations
 
@@ -6,9 +8,12 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+import pytest
 from python_calamine import CalamineWorkbook
 
-from bench.generate import Shape, write_team
+import bench.cli as bench_cli
+from bench.generate import Shape, generate_workspace, team_name, write_team
+from bench.report import distinct_table, targets, write_report
 from bench.texts import TeamTexts, capacity
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 
@@ -88,3 +93,160 @@ def test_texts_stay_distinct_across_the_benchs_largest_workspace() -> None:
     # a team's same slot begins differently from team to team
     assert len({TeamTexts(s, 5, 4, 15).key_result(0, 1).split()[0] for s in range(40)}) > 5
     assert TeamTexts(7, 5, 4, 15).key_result(1, 2) == TeamTexts(7, 5, 4, 15).key_result(1, 2)
+
+
+def test_the_distinct_runs_grow_one_workspace_and_copy_each_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One workspace, grown from size to size (teams already written are not written
+    again); each scenario on a fresh copy of the size's first N teams; naive only where
+    asked; everything removed after."""
+    grown: list[tuple[int, int, bool]] = []
+    real_generate = generate_workspace
+
+    def generate(root: Path, teams: int, shape: Shape, first: int = 0) -> Path:
+        grown.append((first, teams, shape.distinct_texts))
+        return real_generate(root, teams, shape, first)
+
+    calls: list[tuple[str, int]] = []
+
+    def fake_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
+        root = Path(args[1])
+        files = sorted(p.name for p in (root / "teams").iterdir())
+        calls.append((args[0], len(files)))
+        assert files == [f"{team_name(i)}.xlsx" for i in range(len(files))]
+        assert (root / "sheets-sync.yaml").is_file()
+        return {"wall": 1.0, "rss_mb": 100.0 + len(files), "outcomes": {"ok": len(files)}}
+
+    monkeypatch.setattr(bench_cli, "generate_workspace", generate)
+    monkeypatch.setattr(bench_cli, "run_worker", fake_worker)
+    out = bench_cli.bench_distinct((3, 1), (3,), tmp_path, lambda msg: None)
+    assert grown == [(0, 1, True), (1, 3, True)]
+    assert calls == [("ours", 1), ("ours", 3), ("naive", 3)]
+    assert [row["n"] for row in out["sizes"]] == [1, 3]
+    assert "naive" not in out["sizes"][0] and out["sizes"][1]["full"]["rss_mb"] == 103.0
+    assert not (tmp_path / "distinct").exists()
+
+
+def test_rss_measures_the_distinct_shape_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m bench.rss --distinct``: its own workspace beside the default's (both
+    kept with ``--keep``), the distinct shape's texts in it."""
+    import bench.rss as bench_rss
+
+    seen: list[set[str]] = []
+
+    def fake_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
+        seen.append(_texts(_cells(Path(args[1]) / "teams" / "team-0001.xlsx")))
+        return {"rss_mb": 100.0}
+
+    monkeypatch.setattr(bench_rss, "run_worker", fake_worker)
+    keep = ["--sizes", "2", "--rounds", "1", "--keep", str(tmp_path)]
+    assert bench_rss.main([*keep, "--distinct"]) == 0
+    assert bench_rss.main(keep) == 0
+    assert (tmp_path / "n2" / "distinct").is_dir() and (tmp_path / "n2" / "base").is_dir()
+    distinct, default = seen[0], seen[2]
+    assert distinct == _texts(_cells(tmp_path / "n2" / "distinct" / "teams" / "team-0001.xlsx"))
+    assert "Ann" in default and "Ann" not in distinct
+    assert capsys.readouterr().out.splitlines()[-1] == "| 2 | 100.0 | 100.0 | 100.0 |"
+
+
+@pytest.mark.parametrize(
+    ("args", "sizes", "naive"),
+    [
+        (["--sizes", "50,200,500,2000"], (200, 500, 2000), (500,)),
+        (["--sizes", "50,200"], (200,), (500,)),
+        (["--quick"], (10,), (10,)),
+        (["--sizes", "20", "--distinct-sizes", "20,50", "--distinct-naive", "50"], (20, 50), (50,)),
+        (["--sizes", "200", "--distinct-sizes", ""], None, None),
+    ],
+)
+def test_the_distinct_sizes_follow_the_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    sizes: tuple[int, ...] | None,
+    naive: tuple[int, ...] | None,
+) -> None:
+    """By default the run's sizes among 200, 500 and 2,000 (naive at 500); a quick run's
+    size with naive; or as asked, ``''`` for none."""
+    asked: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    monkeypatch.setattr(bench_cli, "precompile", lambda: True)
+    monkeypatch.setattr(bench_cli, "bench_size", lambda n, *a, **k: {"n": n})
+
+    def fake_distinct(s: tuple[int, ...], n: tuple[int, ...], *rest: Any) -> dict[str, Any]:
+        asked.append((s, n))
+        return {"sizes": []}
+
+    monkeypatch.setattr(bench_cli, "bench_distinct", fake_distinct)
+    rest = ["--google-teams", "0", "--report", "-", "--out", str(tmp_path)]
+    assert bench_cli.main([*args, *rest]) == 0
+    assert asked == ([] if sizes is None else [(sizes, naive)])
+
+
+def _results() -> dict[str, Any]:
+    sizes = [
+        {"n": 200, "full": {"wall": 3.0, "rss_mb": 200.0}, "naive": {"wall": 11.0}},
+        {
+            "n": 500,
+            "full": {"wall": 5.0, "walls": [5.0, 5.0, 5.0], "rss_mb": 210.0},
+            "naive": {"wall": 22.0, "walls": [22.0, 22.0, 22.0]},
+        },
+        {"n": 2000, "full": {"wall": 21.0, "rss_mb": 260.0}, "naive": {"wall": 107.0}},
+    ]
+    distinct = [
+        {"n": 200, "full": {"wall": 3.3, "rss_mb": 210.0, "phases": {"read": 1.0}}},
+        {
+            "n": 500,
+            "full": {"wall": 6.0, "rss_mb": 230.0, "rss_children_mb": 95.0},
+            "naive": {"wall": 24.0},
+        },
+        {"n": 2000, "full": {"wall": 25.0, "rss_mb": 330.0, "phases": {"rollup": 7.5}}},
+    ]
+    return {
+        "machine": {"nproc": 2, "cpu": "x", "ram_gib": 1, "python": "3", "loadavg_at_start": []},
+        "command": "python -m bench",
+        "date": "today",
+        "sizes": sizes,
+        "distinct": {"sizes": distinct},
+    }
+
+
+def test_the_report_gives_the_distinct_shapes_ratios_beside_the_defaults(
+    tmp_path: Path,
+) -> None:
+    results = _results()
+    text = targets(results)
+    lines = text.splitlines()
+    default = lines.index("- full sync / naive at 500: 0.227x (target <= 0.25x): **met**")
+    assert lines[default + 1] == (
+        "- distinct texts (every team's own, one round): full sync / naive at 500: 0.250x "
+        "(target <= 0.25x): **met**"
+    )
+    rss = lines.index("- peak RSS full sync 2000 / 200: 1.300x (target <= 1.5x): **met**")
+    assert lines[rss + 1] == (
+        "- distinct texts (every team's own, one round): peak RSS full sync 2000 / 200: "
+        "1.571x (target <= 1.5x): **NOT met**"
+    )
+    table = distinct_table(results)
+    assert "| N teams | full sync s | (default shape) | distinct / default | naive s " in table
+    assert "| 200 | 3.30 | 3.00 | 1.10x | - | 11.00 | - | 0.27x | 210 | 200 | - | 1.00 | n/a |" in (
+        table
+    )
+    assert "| 500 | 6.00 | 5.00 | 1.20x | 24.00 | 22.00 | 0.25x | 0.23x | 230 | 210 | 95 |" in table
+    assert (
+        "| 2000 | 25.00 | 21.00 | 1.19x | - | 107.00 | - | 0.20x | 330 | 260 | - | n/a | 7.50 |"
+        in (table)
+    )
+    report = tmp_path / "BENCHMARKS.md"
+    write_report(results, report)
+    written = report.read_text(encoding="utf-8")
+    assert "## Distinct texts: every team's own" in written and table in written
+    assert written.index("## Distinct texts") < written.index("## Targets")
+    # a run without the distinct shape: no section, no lines
+    del results["distinct"]
+    assert "distinct texts" not in targets(results)
+    assert distinct_table(results) == "Not measured in this run.\n"
+    write_report(results, report)
+    assert "## Distinct texts" not in report.read_text(encoding="utf-8")
