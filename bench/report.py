@@ -394,7 +394,7 @@ def write_report(
             "The same workbooks, numbers and formulas, but every team's objective titles, key "
             "result names, owners, comments and KPI names its own (`bench/texts.py`: key results "
             "and comments some 45 to 190 characters, owners such as `Łukasz M. Virtanen`, a "
-            "third of the texts with non-ASCII letters), where the default shape "
+            "third or more of each kind with non-ASCII characters), where the default shape "
             "writes some 20 distinct texts a column across all teams. One round each, a full "
             "sync at every size, naive where shown; each column headed (default shape) "
             "gives the default shape's figure at the same size (its median run, its "

@@ -10,8 +10,9 @@ slots get the same parts: every text is distinct from every other team's and fro
 own team's others, up to ``capacity()`` teams (6,400 at the default shape). A random
 number stream of the team's own (seeded by the team, apart from the generator's numbers)
 adds figures, a second sentence now and then, so lengths vary as people's do: key results
-some 50 to 110 characters, objectives 40 to 90, comments 40 to 200. About a quarter of the
-parts hold non-ASCII letters (``Zürich``, ``Łukasz Dvořák``, ``東京``, ``€``, ``–``).
+some 45 to 115 characters, objectives 27 to 91, comments 49 to 193. A third or more of
+each kind's texts hold non-ASCII characters (``Zürich``, ``Łukasz Dvořák``, ``東京``,
+``k€``, ``–``).
 """
 
 from __future__ import annotations
