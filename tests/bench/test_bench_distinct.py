@@ -99,7 +99,8 @@ def test_the_distinct_runs_grow_one_workspace_and_copy_each_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One workspace, grown from size to size (teams already written are not written
-    again); each scenario on a fresh copy of the size's first N teams; naive only where
+    again); each scenario on a fresh copy of the size's first N teams (never on what an
+    earlier scenario synced: the fake worker leaves a mark behind); naive only where
     asked; everything removed after."""
     grown: list[tuple[int, int, bool]] = []
     real_generate = generate_workspace
@@ -116,6 +117,8 @@ def test_the_distinct_runs_grow_one_workspace_and_copy_each_size(
         calls.append((args[0], len(files)))
         assert files == [f"{team_name(i)}.xlsx" for i in range(len(files))]
         assert (root / "sheets-sync.yaml").is_file()
+        assert not (root / "synced").exists(), f"{args[0]} at {len(files)}: not a fresh copy"
+        (root / "synced").write_text("a sync ran here", encoding="utf-8")
         return {"wall": 1.0, "rss_mb": 100.0 + len(files), "outcomes": {"ok": len(files)}}
 
     monkeypatch.setattr(bench_cli, "generate_workspace", generate)
