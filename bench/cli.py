@@ -133,8 +133,11 @@ def bench_distinct(
 ) -> dict[str, Any]:
     """The distinct-text shape: a full sync (and naive where ``naive_at`` says) at each
     size, one round, on a fresh copy. One workspace is generated and grown from size to
-    size (a team's workbook depends on its number alone, so the first 200 teams of 2,000
-    are the 200-team workspace): 2,000 teams generated once, not 2,700."""
+    size, ascending (a team's workbook depends on its number alone, so the first 200 teams
+    of 2,000 are the 200-team workspace): 2,000 teams generated once, not 2,700. At each
+    size the workspace holds exactly that size's teams, so each copy is all of it; what an
+    interrupted run left in ``work/distinct`` (``--out``) is removed first."""
+    shutil.rmtree(work / "distinct", ignore_errors=True)
     base = work / "distinct" / "base"
     shape = Shape(distinct_texts=True)
     rows: list[dict[str, Any]] = []
@@ -149,7 +152,7 @@ def bench_distinct(
             scenarios.append(("naive", ["naive"]))
         for key, (scenario, *rest) in scenarios:
             run = work / "distinct" / key
-            shutil.copytree(base, run, ignore=_only_teams_up_to(n))
+            shutil.copytree(base, run)
             row[key] = run_worker([scenario, str(run), *rest])
             outcomes = row[key].get("outcomes", "")
             log(f"N={n} distinct texts: {key} {row[key]['wall']:.2f}s {outcomes}")
@@ -157,20 +160,6 @@ def bench_distinct(
         rows.append(row)
     shutil.rmtree(work / "distinct", ignore_errors=True)
     return {"sizes": rows}
-
-
-def _only_teams_up_to(n: int) -> Any:
-    """``copytree``'s ignore: the team files past the ``n``-th (team-0000 is the first)."""
-    from bench.generate import team_name
-
-    keep = {f"{team_name(i)}.xlsx" for i in range(n)}
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        if Path(folder).name != "teams":
-            return set()
-        return {name for name in names if name not in keep}
-
-    return ignore
 
 
 def machine() -> dict[str, Any]:

@@ -131,6 +131,30 @@ def test_the_distinct_runs_grow_one_workspace_and_copy_each_size(
     assert not (tmp_path / "distinct").exists()
 
 
+def test_the_distinct_runs_start_afresh_in_a_reused_work_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--out`` names a folder an interrupted run left its distinct workspace and a copy
+    in: both are cleared first, so each scenario gets the size's teams and no others."""
+    stale = tmp_path / "distinct"
+    (stale / "base" / "teams").mkdir(parents=True)
+    for i in range(5):
+        (stale / "base" / "teams" / f"{team_name(i)}.xlsx").write_bytes(b"left over")
+    (stale / "full" / "teams").mkdir(parents=True)
+    seen: list[tuple[str, int]] = []
+
+    def fake_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
+        teams = sorted((Path(args[1]) / "teams").iterdir())
+        assert all(p.read_bytes() != b"left over" for p in teams)
+        seen.append((args[0], len(teams)))
+        return {"wall": 1.0, "rss_mb": 100.0}
+
+    monkeypatch.setattr(bench_cli, "run_worker", fake_worker)
+    bench_cli.bench_distinct((2, 1), (2,), tmp_path, lambda msg: None)
+    assert seen == [("ours", 1), ("ours", 2), ("naive", 2)]
+    assert not stale.exists()
+
+
 def test_rss_measures_the_distinct_shape_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
