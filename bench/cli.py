@@ -28,6 +28,7 @@ from typing import Any
 from bench.generate import AS_OF, Shape, generate_workspace
 from bench.google import QUOTA_TEAMS
 from bench.history import seed_history
+from bench.texts import check_capacity
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (50, 200, 500, 2000)
@@ -228,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.distinct_naive is not None
         else (sizes if args.quick else DISTINCT_NAIVE)
     )
+    try:  # before any run: the distinct shape's texts repeat past its capacity
+        check_capacity(max(distinct_sizes, default=0))
+    except ValueError as e:
+        parser.error(str(e))
     google_teams = args.google_teams if args.google_teams is not None else (3 if args.quick else 20)
     repeat = max(1, args.repeat if args.repeat is not None else (1 if args.quick else 3))
     quota_teams = (

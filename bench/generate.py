@@ -20,7 +20,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from bench.texts import TeamTexts
+from bench.texts import TeamTexts, check_capacity
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 
 PERIOD_START = dt.date(2026, 10, 1)
@@ -181,7 +181,10 @@ backups: {{keep: 1}}
 def generate_workspace(root: Path, teams: int, shape: Shape = Shape(), first: int = 0) -> Path:
     """Write ``root/sheets-sync.yaml`` and ``root/teams/team-NNNN.xlsx``; return the config.
     From team ``first`` on: a workspace of ``first`` teams so made grows to ``teams`` (each
-    team's workbook depends on its number alone)."""
+    team's workbook depends on its number alone). The distinct-text shape refuses more
+    teams than it has texts for (``bench/texts.py`` ``capacity()``) before writing any."""
+    if shape.distinct_texts:
+        check_capacity(teams, shape.objectives, shape.krs_per_objective, shape.kpis)
     folder = root / "teams"
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(first, teams):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.cli import run_worker
 from bench.generate import Shape, generate_workspace
+from bench.texts import check_capacity
 
 
 def _base(folder: Path, n: int, distinct: bool = False) -> Path:
@@ -58,11 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--distinct", action="store_true",
                         help="the distinct-text shape: every team's texts its own")  # fmt: skip
     args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.distinct:
+        try:  # the distinct shape's texts repeat past its capacity
+            check_capacity(max(sizes, default=0))
+        except ValueError as e:
+            parser.error(str(e))
     folder = args.keep or Path(tempfile.mkdtemp(prefix="sheets-sync-rss-"))
     print("| N | full MB (rounds) | quiet MB (rounds) | quiet median |")
     print("|---:|---|---|---:|")
     try:
-        for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+        for n in sizes:
             peaks = measure(folder, n, max(1, args.rounds), args.workers, args.distinct)
             full, quiet = (", ".join(f"{p:.1f}" for p in peaks[k]) for k in ("full", "quiet"))
             median = statistics.median(peaks["quiet"])

@@ -7,7 +7,8 @@ repeated values (interning, dictionary encoding, a cache keyed by text): real te
 their own. Here each text is composed of parts, and the parts are chosen by a bijection of
 the text's slot (team, objective, key result...) over every combination of them, so no two
 slots get the same parts: every text is distinct from every other team's and from its
-own team's others, up to ``capacity()`` teams (6,400 at the default shape). A random
+own team's others, up to ``capacity()`` teams (6,400 at the default shape; a team past
+it is refused, ``check_capacity``, rather than given another team's texts). A random
 number stream of the team's own (seeded by the team, apart from the generator's numbers)
 adds figures, a second sentence now and then, so lengths vary as people's do: key results
 some 45 to 115 characters, objectives 27 to 91, comments 49 to 193. A third or more of
@@ -197,6 +198,7 @@ class TeamTexts:
     """One team's texts, by slot; deterministic in ``seed`` (the team's number)."""
 
     def __init__(self, seed: int, objectives: int, krs_per_objective: int, kpis: int) -> None:
+        check_capacity(seed + 1, objectives, krs_per_objective, kpis)
         self.seed, self.krs = seed, krs_per_objective
         self.objectives, self.kpis = objectives, kpis
         self.rnd = random.Random(f"bench-texts:{seed}")
@@ -241,3 +243,15 @@ def capacity(objectives: int = 5, krs_per_objective: int = 4, kpis: int = 15) ->
         (OWNER_PARTS, ROSTER),
     )
     return min(math.prod(len(p) for p in parts) // per_team for parts, per_team in slots)
+
+
+def check_capacity(
+    teams: int, objectives: int = 5, krs_per_objective: int = 4, kpis: int = 15
+) -> None:
+    """Refuse ``teams`` teams past ``capacity()``: their texts would repeat other teams'."""
+    most = capacity(objectives, krs_per_objective, kpis)
+    if teams > most:
+        raise ValueError(
+            f"the distinct-text shape has texts of their own for {most} teams at most "
+            f"(bench/texts.py capacity()), not {teams}: past it they repeat other teams'"
+        )

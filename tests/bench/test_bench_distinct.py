@@ -95,6 +95,39 @@ def test_texts_stay_distinct_across_the_benchs_largest_workspace() -> None:
     assert TeamTexts(7, 5, 4, 15).key_result(1, 2) == TeamTexts(7, 5, 4, 15).key_result(1, 2)
 
 
+def test_the_distinct_shape_refuses_teams_past_its_capacity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past ``capacity()`` teams the parts' combinations run out and texts would repeat
+    silently (8,000 teams: comments 153,835 of 160,000 distinct): refused instead, before
+    any file is written, and by both command lines before any run."""
+    import bench.rss as bench_rss
+
+    cap = capacity()
+    assert cap == 6400
+    TeamTexts(cap - 1, 5, 4, 15)  # the last team that fits
+    with pytest.raises(ValueError, match="6400 teams at most"):
+        TeamTexts(cap, 5, 4, 15)
+    with pytest.raises(ValueError, match="6400 teams at most"):
+        write_team(tmp_path / "late.xlsx", seed=cap, shape=Shape(distinct_texts=True))
+    assert not (tmp_path / "late.xlsx").exists()
+    write_team(tmp_path / "default.xlsx", seed=cap, shape=Shape())  # the default: any number
+    # a smaller shape has fewer slots a team: its own capacity
+    assert capacity(2, 2, 5) > cap
+    TeamTexts(cap, 2, 2, 5)
+    with pytest.raises(ValueError, match="6400 teams at most"):
+        generate_workspace(tmp_path / "ws", cap + 1, Shape(distinct_texts=True))
+    assert not (tmp_path / "ws").exists()
+    for main, args in (
+        (bench_cli.main, ["--sizes", "10", "--distinct-sizes", f"10,{cap + 1}"]),
+        (bench_rss.main, ["--sizes", f"{cap + 1}", "--distinct"]),
+    ):
+        with pytest.raises(SystemExit) as refused:
+            main([*args, "--out", str(tmp_path)] if main is bench_cli.main else args)
+        assert refused.value.code == 2
+        assert "6400 teams at most" in capsys.readouterr().err
+
+
 def test_the_distinct_runs_grow_one_workspace_and_copy_each_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
