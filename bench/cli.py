@@ -210,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
                         "the run's sizes among 200,500,2000; with --quick, the quick size; "
                         "'' for none)")  # fmt: skip
     parser.add_argument("--distinct-naive",
-                        help="of those, where naive runs too (default 500; with --quick, "
-                        "the quick size)")  # fmt: skip
+                        help="of those, where naive runs too (default 500 if among them; "
+                        "with --quick, the quick size)")  # fmt: skip
     args = parser.parse_args(argv)
     sizes = (
         tuple(int(s) for s in args.sizes.split(",") if s.strip())
@@ -227,8 +227,13 @@ def main(argv: list[str] | None = None) -> int:
     distinct_naive = (
         _sizes(args.distinct_naive)
         if args.distinct_naive is not None
-        else (sizes if args.quick else DISTINCT_NAIVE)
+        else tuple(n for n in (sizes if args.quick else DISTINCT_NAIVE) if n in distinct_sizes)
     )
+    if unknown := [n for n in distinct_naive if n not in distinct_sizes]:
+        parser.error(
+            f"--distinct-naive {','.join(map(str, unknown))}: not among the distinct shape's "
+            f"sizes ({','.join(map(str, distinct_sizes)) or 'none'}; --distinct-sizes)"
+        )
     try:  # before any run: the distinct shape's texts repeat past its capacity
         check_capacity(max(distinct_sizes, default=0))
     except ValueError as e:

@@ -216,7 +216,8 @@ def test_rss_measures_the_distinct_shape_apart(
     ("args", "sizes", "naive"),
     [
         (["--sizes", "50,200,500,2000"], (200, 500, 2000), (500,)),
-        (["--sizes", "50,200"], (200,), (500,)),
+        (["--sizes", "50,200"], (200,), ()),  # naive's 500 not among them: none
+        (["--sizes", "500", "--distinct-sizes", "200,2000"], (200, 2000), ()),
         (["--quick"], (10,), (10,)),
         (["--sizes", "20", "--distinct-sizes", "20,50", "--distinct-naive", "50"], (20, 50), (50,)),
         (["--sizes", "200", "--distinct-sizes", ""], None, None),
@@ -229,8 +230,8 @@ def test_the_distinct_sizes_follow_the_run(
     sizes: tuple[int, ...] | None,
     naive: tuple[int, ...] | None,
 ) -> None:
-    """By default the run's sizes among 200, 500 and 2,000 (naive at 500); a quick run's
-    size with naive; or as asked, ``''`` for none."""
+    """By default the run's sizes among 200, 500 and 2,000 (naive at 500, if among them);
+    a quick run's size with naive; or as asked, ``''`` for none."""
     asked: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     monkeypatch.setattr(bench_cli, "precompile", lambda: True)
     monkeypatch.setattr(bench_cli, "bench_size", lambda n, *a, **k: {"n": n})
@@ -243,6 +244,29 @@ def test_the_distinct_sizes_follow_the_run(
     rest = ["--google-teams", "0", "--report", "-", "--out", str(tmp_path)]
     assert bench_cli.main([*args, *rest]) == 0
     assert asked == ([] if sizes is None else [(sizes, naive)])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--sizes", "20", "--distinct-sizes", "20", "--distinct-naive", "20,50"],
+        ["--sizes", "500", "--distinct-sizes", "", "--distinct-naive", "500"],
+        ["--sizes", "50,200", "--distinct-naive", "500"],
+    ],
+)
+def test_naive_sizes_outside_the_distinct_sizes_are_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+) -> None:
+    """``--distinct-naive`` names sizes of the distinct shape's full syncs: one that is not
+    among them would be ignored, so the command is refused before any run."""
+    monkeypatch.setattr(bench_cli, "precompile", lambda: pytest.fail("ran"))
+    with pytest.raises(SystemExit) as refused:
+        bench_cli.main([*args, "--google-teams", "0", "--report", "-", "--out", str(tmp_path)])
+    assert refused.value.code == 2
+    assert "--distinct-naive" in capsys.readouterr().err
 
 
 def _results() -> dict[str, Any]:
@@ -310,3 +334,34 @@ def test_the_report_gives_the_distinct_shapes_ratios_beside_the_defaults(
     assert distinct_table(results) == "Not measured in this run.\n"
     write_report(results, report)
     assert "## Distinct texts" not in report.read_text(encoding="utf-8")
+
+
+def test_the_distinct_targets_need_only_the_distinct_shapes_sizes() -> None:
+    """The distinct shape's ratios are given whenever it ran the sizes they need, whatever
+    sizes the default shape ran (``--sizes 500 --distinct-sizes 200,2000``); where it ran
+    but not those sizes, they are said to be not measured."""
+    results = _results()
+    results["sizes"] = [row for row in results["sizes"] if row["n"] == 500]
+    lines = targets(results).splitlines()
+    assert "- peak RSS 2000 vs 200: needs both sizes in the run" in lines
+    assert (
+        "- distinct texts (every team's own, one round): peak RSS full sync 2000 / 200: "
+        "1.571x (target <= 1.5x): **NOT met**"
+    ) in lines
+    results["sizes"] = []
+    lines = targets(results).splitlines()
+    assert "- ratios at 500 teams: N=500 not in this run" in lines
+    assert (
+        "- distinct texts (every team's own, one round): full sync / naive at 500: 0.250x "
+        "(target <= 0.25x): **met**"
+    ) in lines
+    results["distinct"]["sizes"] = [results["distinct"]["sizes"][0]]  # 200 alone
+    text = targets(results)
+    assert (
+        "- distinct texts (every team's own, one round): full sync / naive at 500: "
+        "not measured in this run"
+    ) in text
+    assert (
+        "- distinct texts (every team's own, one round): peak RSS full sync 2000 / 200: "
+        "not measured in this run"
+    ) in text
