@@ -21,7 +21,7 @@ from bench.google import (
     quota_seconds,
 )
 from bench.report import _rounds as rounds_note
-from bench.report import night_table, summary_table, targets
+from bench.report import distinct_table, night_table, summary_table, targets
 
 
 @pytest.mark.slow
@@ -40,6 +40,8 @@ def test_harness_runs_every_scenario_and_reports(
     # suite's longest test); the rounds themselves are tested below, with the workers faked.
     args = ["--sizes", "4", "--workers", "0,1", "--google-teams", "2", "--quota-teams", "0"]
     args += ["--repeat", "1"]
+    # The distinct-text shape through the real workers too (a full sync and naive, 4 teams).
+    args += ["--distinct-sizes", "4", "--distinct-naive", "4"]
     code = main([*args, "--out", str(tmp_path / "work"), "--report", str(report)])
     assert code == 0
     results = json.loads((tmp_path / "work" / "results.json").read_text())
@@ -70,6 +72,11 @@ def test_harness_runs_every_scenario_and_reports(
     plan = results["google"]["rollup_plans"]["500"]  # staged, each batch within 8 MiB
     assert len(plan) > 2 and max(plan) <= 8 * 1_048_576 and plan[-1] < 10_000
     assert "N=500 not in this run" in targets(results)
+    (distinct,) = results["distinct"]["sizes"]
+    assert distinct["n"] == 4 and distinct["full"]["outcomes"] == {"ok": 4}
+    assert distinct["full"]["rss_mb"] > 0 and distinct["naive"]["wall"] > 0
+    assert "## Distinct texts: every team's own" in text and "\n| 4 | " in distinct_table(results)
+    assert not (tmp_path / "work" / "distinct").exists()
 
 
 def test_rounds_interleave_every_scenario_on_fresh_copies_and_keep_the_median(
