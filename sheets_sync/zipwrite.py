@@ -26,11 +26,11 @@ from typing import BinaryIO
 
 from sheets_sync.deflate import compressobj
 from sheets_sync.errors import WorkbookError
+from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE
 
-#: The records of APPNOTE 6.3.x as written here and by ``rezip`` (one set for both): a
-#: local header (signature ... name length, extra length), a central directory entry and
-#: the end record.
-LOCAL = struct.Struct("<4s5H3L2H")
+#: The records of APPNOTE 6.3.x as written here and by ``rezip`` (one set for both; the
+#: local header's is ``zipread.LOCAL``, read there): a central directory entry and the
+#: end record.
 CENTRAL = struct.Struct("<4s6H3L5H2L")
 END = struct.Struct("<4s4H2LH")
 _END64 = struct.Struct("<4sQ2H2L4Q")
@@ -50,8 +50,8 @@ METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 class ZipWriter:
     """Members appended to ``out`` (seekable, at offset 0); ``close`` writes the directory.
     ``source``: the workbook copied from, as its errors name it (``company.xlsx: zip
-    member xl/media/a.png cannot be read: ...``; until 2026-12-07 only the
-    member was named)."""
+    member xl/media/a.png cannot be read: ...``; until 2026-12-07 only the member was
+    named)."""
 
     def __init__(self, out: BinaryIO, source: str | None = None) -> None:
         self._out = out
@@ -128,7 +128,7 @@ class ZipWriter:
             extra = _EXTRA64.pack(1, 16, size, csize)
         else:
             header, extra = (20, flags, method, time, date, crc, csize, size), b""
-        self._out.write(LOCAL.pack(b"PK\x03\x04", *header, len(name), len(extra)))
+        self._out.write(LOCAL.pack(LOCAL_SIGNATURE, *header, len(name), len(extra)))
         self._out.write(name + extra)
         return offset
 

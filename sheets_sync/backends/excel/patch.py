@@ -44,13 +44,13 @@ from sheets_sync.backends.excel.xmlutil import (
     parse_xml,
     replace_spans,
 )
-from sheets_sync.deflate import member_ends, read_member
 from sheets_sync.errors import (
     EncryptedWorkbookError,
     WorkbookError,
     WorkbookTooLargeError,
 )
 from sheets_sync.grid import CellStyle, CellWrite, as_typed
+from sheets_sync.zipread import member_ends, read_member
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"

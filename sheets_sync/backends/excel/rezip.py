@@ -26,12 +26,12 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
+from sheets_sync.zipread import LOCAL
 from sheets_sync.zipwrite import (
     CENTRAL,
     ENCRYPTED,
     END,
     LIMIT,
-    LOCAL,
     METHODS,
     dos_date_time,
     name_as_written,

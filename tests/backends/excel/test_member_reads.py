@@ -1,4 +1,4 @@
-"""The members a write-back reads are inflated by ISA-L (``deflate.read_member``) and
+"""The members a write-back reads are inflated by ISA-L (``zipread.read_member``) and
 checked as ``zipfile`` checks them: the same bytes, and every member ``zipfile`` refuses
 (a wrong CRC, a damaged or cut deflate stream, a local header that is not the
 directory's) refused too, as the workbook's error naming the member."""
@@ -16,10 +16,11 @@ import pytest
 from isal import isal_zlib
 
 from sheets_sync import deflate as deflate_module
+from sheets_sync import zipread
 from sheets_sync.backends.excel.patch import patch_xlsx
-from sheets_sync.deflate import read_member
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellWrite
+from sheets_sync.zipread import read_member
 from tests.backends.excel.test_patch_xlsx import PREFIXED
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -252,7 +253,7 @@ def test_a_stream_is_not_inflated_past_file_size(
 
 
 def test_a_sheet_without_a_final_deflate_block_is_written_back() -> None:
-    """zipfile read it, and the write-back wrote it (refused for part of 2026-12-07)."""
+    """zipfile reads it (a sync-flushed stream), and so the write-back writes it."""
     members = []
     for name, text in PREFIXED.items():
         body = text.encode() if isinstance(text, str) else text
@@ -282,7 +283,7 @@ def test_overlapping_members_are_refused_as_zipfile_refuses_them() -> None:
     stream ending before the bytes it shares with b.xml."""
     data = _overlapping()
     zf = zipfile.ZipFile(io.BytesIO(data))
-    ends = deflate_module.member_ends(zf)
+    ends = zipread.member_ends(zf)
     assert ends == {"a.xml": zf.getinfo("b.xml").header_offset, "b.xml": zf.start_dir}
     with pytest.raises(zipfile.BadZipFile, match=r"^Overlapped entries: 'a.xml' \(possible"):
         read_member(data, zf.getinfo("a.xml"), ends["a.xml"])
@@ -311,7 +312,7 @@ def test_entries_sharing_one_header_end_as_zipfile_reckons_them(order: tuple[str
     B, A: B.xml is read. A.xml's local header names B.xml: refused either way."""
     data = _sharing_one_header(order)
     zf = zipfile.ZipFile(io.BytesIO(data))
-    ends = deflate_module.member_ends(zf)
+    ends = zipread.member_ends(zf)
     assert ends == {order[0]: zf.start_dir, order[1]: 0}
     attribute = "_end_offset"  # CPython 3.11.8+, 3.12.2+
     checked = hasattr(zipfile.ZipInfo, attribute)
@@ -350,7 +351,7 @@ def test_members_zipfile_writes_do_not_overlap(method: int) -> None:
                 out.write(text.encode() if isinstance(text, str) else text)
     for package in (data, streamed.getvalue()):
         zf = zipfile.ZipFile(io.BytesIO(package))
-        ends = deflate_module.member_ends(zf)
+        ends = zipread.member_ends(zf)
         for info in zf.infolist():
             assert read_member(package, info, ends[info.filename]) == zf.read(info)
 

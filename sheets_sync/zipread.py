@@ -1,0 +1,160 @@
+"""Members of a zip read from its bytes: local headers parsed, and members inflated and
+checked as ``zipfile`` checks them, with a bound ``zipfile.ZipFile.read`` lacks.
+
+The one parse of a local header (``local_fields``, ``local_header``) serves every reader
+here and the writers that copy members raw (``zipwrite.ZipWriter.copy``,
+``backends/excel/rezip.py``). ``read_member`` inflates by ``deflate.BACKEND``: ISA-L, zlib
+only if ``isal`` fails to import. ``zipfile`` still reads the central directory.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from typing import NamedTuple, cast
+
+from sheets_sync import deflate
+
+try:
+    from isal import isal_zlib as _lib
+except ImportError:  # pragma: no cover - deflate.BACKEND is "zlib" then
+    _INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error,)
+    _crc32 = zlib.crc32
+else:
+    _INFLATE_ERRORS = (zlib.error, cast("type[Exception]", _lib.error))  # typed as an instance
+    _crc32 = _lib.crc32
+
+#: A local file header of APPNOTE 6.3.x, as read here and written by ``zipwrite`` and
+#: ``rezip``: signature, version needed, flags, method, time, date, CRC-32, compressed
+#: size, size, name length, extra length; its name and extra field follow.
+LOCAL = struct.Struct("<4s5H3L2H")
+LOCAL_SIGNATURE = b"PK\x03\x04"
+_UTF8_NAME = 0x800
+_ENCRYPTED = 0x1 | 0x40
+_PATCHED = 0x20
+
+
+class LocalHeader(NamedTuple):
+    """A member's local header: its flags, name and extra field bytes, and where the
+    member's compressed bytes start."""
+
+    flags: int
+    name: bytes
+    extra: bytes
+    body: int
+
+
+def local_fields(head: bytes | memoryview) -> tuple[int, int, int]:
+    """The flags, name length and extra length of the local header whose fixed part
+    (``LOCAL.size`` bytes, fewer where the zip's bytes end) is ``head``; a
+    ``zipfile.BadZipFile`` worded as ``zipfile`` words it when the bytes end first or are
+    no local header."""
+    if len(head) < LOCAL.size:
+        raise zipfile.BadZipFile("Truncated file header")
+    fields = LOCAL.unpack_from(head)
+    if fields[0] != LOCAL_SIGNATURE:
+        raise zipfile.BadZipFile("Bad magic number for file header")
+    return fields[2], fields[-2], fields[-1]
+
+
+def local_header(data: bytes | memoryview, at: int) -> LocalHeader:
+    """The local header at offset ``at`` of the zip held in ``data`` (``local_fields``'s
+    errors). Its name and extra field are cut short where ``data`` ends."""
+    flags, name_size, extra_size = local_fields(data[at : at + LOCAL.size])
+    start = at + LOCAL.size
+    name_end = start + name_size
+    body = name_end + extra_size
+    return LocalHeader(flags, bytes(data[start:name_end]), bytes(data[name_end:body]), body)
+
+
+def member_ends(zf: zipfile.ZipFile) -> dict[str, int]:
+    """Where each member of ``zf`` must end: the next member's local header, or the
+    central directory for the last; as ``zipfile`` reckons it since CPython 3.11.8 and
+    3.12.2 (``ZipInfo._end_offset``: members sorted by header offset, last first). Two
+    entries at one offset: the one listed first ends at the next offset, the other at
+    their shared one (the sort is stable), so that one is refused as an overlap, as
+    ``zipfile`` refuses it (``tests/backends/excel/test_member_reads.py``)."""
+    ends: dict[str, int] = {}
+    end = zf.start_dir
+    for info in sorted(zf.infolist(), key=lambda info: info.header_offset, reverse=True):
+        ends[info.filename] = end
+        end = info.header_offset
+    return ends
+
+
+def read_member(data: bytes | memoryview, info: zipfile.ZipInfo, end: int | None = None) -> bytes:
+    """Member ``info`` of the zip held in ``data``, inflated (by ISA-L when it is there)
+    and checked as ``zipfile.ZipFile.read`` checks it: its local header's signature and
+    name, and the CRC-32 of what it reads (``zipfile.BadZipFile`` as ``zipfile`` words
+    it). As ``zipfile``, it keeps the first ``file_size`` bytes the member's compressed
+    bytes give (a deflate stream may end early, run past that size or lack its final
+    block: the CRC-32 decides), and raises ``EOFError`` only where the zip's bytes end
+    before the member's do and before ``file_size`` bytes came out (a local header's name
+    flagged UTF-8 that is not: a ``BadZipFile`` naming the member, where ``zipfile`` lets
+    the ``UnicodeDecodeError`` out). A member neither
+    stored nor deflated, or encrypted, raises ``NotImplementedError``: the caller refuses
+    those before it reads. A member whose compressed bytes run past ``end`` (``member_ends``:
+    into the next member or the central directory) is refused as an overlap, as
+    ``zipfile`` refuses it since CPython 3.11.8 and 3.12.2 (CVE-2024-0450, a zip bomb of
+    members sharing their bytes); an older Python's (3.11.7 here) does not.
+
+    ``zipfile``'s read inflates by zlib through a file object: ISA-L's inflate of the
+    members a write-back reads (6 a team) costs less than half of it (the 3,000 of a
+    500-team first night: 57 -> 25 ms of CPU). A stream zlib finds damaged is a
+    ``BadZipFile`` here (``zipfile`` let ``zlib.error`` out). Inflating stops after
+    ``file_size`` bytes, as ``zipfile``'s streaming read (``open().read(n)``) stops:
+    ``ZipFile.read`` inflates up to 2 GiB past it in one call (a member of file_size 10
+    inflating to 1 GB of zeros from a 1 MB zip: 2.5 s of CPU and 2 GB held), and refuses
+    damage there that read_member, not inflating it, does not see (the CRC-32 of the
+    kept bytes decides). ISA-L inflates ahead of its bound, so it may refuse damage just
+    past ``file_size`` that zlib does not reach (as ``ZipFile.read`` refuses it); a stream
+    it did not see end is inflated again by zlib (``_inflate``)."""
+    flags, name, _, start = local_header(data, info.header_offset)
+    if info.flag_bits & _ENCRYPTED or info.flag_bits & _PATCHED:
+        raise NotImplementedError(f"zip member {info.filename!r} is encrypted or patched")
+    try:
+        fname = name.decode("utf-8" if flags & _UTF8_NAME else "cp437")
+    except UnicodeDecodeError as exc:  # zipfile lets it out
+        raise zipfile.BadZipFile(
+            f"File name in the local header of {info.orig_filename!r} is flagged UTF-8 and "
+            f"is not: {exc}"
+        ) from None
+    if fname != info.orig_filename:
+        raise zipfile.BadZipFile(
+            f"File name in directory {info.orig_filename!r} and header {name!r} differ."
+        )
+    if end is not None and start + info.compress_size > end:
+        raise zipfile.BadZipFile(f"Overlapped entries: {info.orig_filename!r} (possible zip bomb)")
+    raw = data[start : start + info.compress_size]
+    cut = len(raw) < info.compress_size  # the zip's bytes end before the member's
+    size = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        out, ended = bytes(raw[:size]), False
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        out, ended = _inflate(raw, size)
+    else:
+        raise NotImplementedError(f"compression method {info.compress_type}")
+    if cut and not ended and len(out) < size:
+        raise EOFError("the member's compressed bytes are cut short")
+    if _crc32(out) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return out
+
+
+def _inflate(raw: bytes | memoryview, size: int, by_zlib: bool = False) -> tuple[bytes, bool]:
+    """The first ``size`` bytes ``raw`` inflates to, and whether its stream ended: never
+    more than ``size`` + 1 bytes inflated (a max_length of 0 would be no bound). A stream
+    ISA-L did not see end is inflated again by zlib: ISA-L holds a damaged partial block
+    after the last whole one without an error, where zlib (and ``zipfile``) refuse it."""
+    isal = deflate.BACKEND == "isal" and not by_zlib
+    inflater = _lib.decompressobj(-15) if isal else zlib.decompressobj(-15)
+    try:
+        out: bytes = inflater.decompress(raw, size + 1)
+        if len(out) <= size and not inflater.eof:
+            if isal:  # a stream without its final block: rare (a sync flush), zlib decides
+                return _inflate(raw, size, by_zlib=True)
+            out += inflater.flush()  # as zipfile, once its compressed bytes are all read
+    except _INFLATE_ERRORS as exc:
+        raise zipfile.BadZipFile(f"the member's deflate stream is damaged: {exc}") from None
+    return out[:size], bool(inflater.eof)
