@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from sheets_sync.deflate import compressobj
 from sheets_sync.errors import WorkbookError
-from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE
+from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_fields
 
 #: The records of APPNOTE 6.3.x as written here and by ``rezip`` (one set for both; the
 #: local header's is ``zipread.LOCAL``, read there): a central directory entry and the
@@ -68,15 +68,15 @@ class ZipWriter:
                 source=self._source,
             )
         source.seek(info.header_offset)
-        head = source.read(LOCAL.size)
-        if len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
+        try:
+            _, name_size, extra_size = local_fields(source.read(LOCAL.size))
+        except zipfile.BadZipFile:
             raise WorkbookError(
                 f"zip member {info.filename} cannot be read: bad local header",
                 source=self._source,
-            )
-        fields = LOCAL.unpack(head)
-        name, flags = name_as_written(source.read(fields[-2]), info)
-        source.seek(fields[-1], 1)
+            ) from None
+        name, flags = name_as_written(source.read(name_size), info)
+        source.seek(extra_size, 1)
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
             raise WorkbookError(

@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
-from sheets_sync.zipread import LOCAL
+from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_header
 from sheets_sync.zipwrite import (
     CENTRAL,
     ENCRYPTED,
@@ -68,7 +68,7 @@ def rezip(
         date, time = dos_date_time(info.date_time)
         offset = out.tell()
         header = (version, flags, info.compress_type, time, date, crc, len(raw), size)
-        out.write(LOCAL.pack(b"PK\x03\x04", *header, len(name), 0))
+        out.write(LOCAL.pack(LOCAL_SIGNATURE, *header, len(name), 0))
         out.write(name)
         out.write(raw)
         entry = CENTRAL.pack(
@@ -127,22 +127,19 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     central name in both headers: renamed for a reader of local headers). One spelled in
     other bytes (cp437 unflagged, UTF-8 flagged centrally) is the same name: written as
     the central directory has it."""
-    at = info.header_offset
-    head = data[at : at + LOCAL.size]
-    if len(head) == LOCAL.size and head[:4] == b"PK\x03\x04":
-        fields = LOCAL.unpack(head)
-        raw = data[at + LOCAL.size : at + LOCAL.size + fields[-2]]
-        local = raw.decode("utf-8" if fields[2] & _UTF8 else "cp437", "replace")
-        if local != info.orig_filename:
-            # as zipfile refuses to open it; written under one name, renamed
-            raise WorkbookError(
-                f"zip member {_shown(info)} cannot be copied: its local header names it "
-                f"{_decoded(raw)!r} (the zip is damaged; {_AGAIN})"
-            )
-        extra = data[at + LOCAL.size + fields[-2] : at + LOCAL.size + sum(fields[-2:])]
-        _refuse_unicode_path(info, local, raw, extra)
-        return name_as_written(raw, info)
-    return zip_name(info.filename)
+    try:
+        flags, raw, extra, _ = local_header(data, info.header_offset)
+    except zipfile.BadZipFile:
+        return zip_name(info.filename)
+    local = raw.decode("utf-8" if flags & _UTF8 else "cp437", "replace")
+    if local != info.orig_filename:
+        # as zipfile refuses to open it; written under one name, renamed
+        raise WorkbookError(
+            f"zip member {_shown(info)} cannot be copied: its local header names it "
+            f"{_decoded(raw)!r} (the zip is damaged; {_AGAIN})"
+        )
+    _refuse_unicode_path(info, local, raw, extra)
+    return name_as_written(raw, info)
 
 
 def _refuse_unicode_path(info: zipfile.ZipInfo, local: str, raw: bytes, extra: bytes) -> None:
@@ -202,15 +199,13 @@ def _shown(info: zipfile.ZipInfo) -> str:
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """A member's compressed bytes, found through its local header."""
-    at = info.header_offset
-    head = data[at : at + LOCAL.size]
-    if len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
+    try:
+        start = local_header(data, info.header_offset).body
+    except zipfile.BadZipFile:
         raise WorkbookError(
             f"zip member {_shown(info)} cannot be read: bad local header (the zip is "
             f"damaged; {_AGAIN})"
-        )
-    fields = LOCAL.unpack(head)
-    start = at + LOCAL.size + fields[-2] + fields[-1]
+        ) from None
     raw = data[start : start + info.compress_size]
     if len(raw) != info.compress_size:
         raise WorkbookError(

@@ -1,0 +1,75 @@
+"""A zip's local headers are parsed in one place (``sheets_sync/zipread.py``): by the
+write-back's member reads, ``rezip``'s raw copies and names, and ``ZipWriter.copy``. Until
+2026-12-07 four sites each unpacked the header (two structs of it, one spelling its
+version as two bytes), each with its own signature check."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.zipread import LOCAL, local_fields, local_header
+
+PACKAGE = Path(__file__).parents[3] / "sheets_sync"
+#: what parsing a local header by hand looks like: its struct unpacked, its signature
+#: compared, its name length read at offset 26 or its body found at 30 past the offset
+_BY_HAND = re.compile(r"LOCAL\.unpack|<4s5H3L2H|<4s2B4HL2L2H|header_offset\s*\+|head\[:4\]|\+ 26\b")
+
+
+def _zip() -> tuple[bytes, zipfile.ZipInfo]:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/m\u00e9dia/a.xml", b"<a/>" * 50, compress_type=zipfile.ZIP_DEFLATED)
+    data = buf.getvalue()
+    return data, zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
+
+
+def test_no_module_but_zipread_parses_a_local_header() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE).as_posix()}:{n}: {line.strip()}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "zipread.py" or path.parent != PACKAGE
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if _BY_HAND.search(line)
+    ]
+    assert found == []
+
+
+def test_a_local_header_as_zipfile_reads_it() -> None:
+    data, info = _zip()
+    header = local_header(data, info.header_offset)
+    assert header.name == info.orig_filename.encode()
+    assert header.flags == info.flag_bits  # zipfile flags a non-ASCII name UTF-8 (0x800)
+    assert header.extra == b""
+    body = data[header.body : header.body + info.compress_size]
+    assert zipfile.ZipFile(io.BytesIO(data)).read(info) == _inflated(body)
+    assert local_header(memoryview(data), info.header_offset) == header
+
+
+def _inflated(raw: bytes) -> bytes:
+    return zlib.decompress(raw, -15)
+
+
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        (b"", "Truncated file header"),
+        (b"PK\x03\x04" + bytes(LOCAL.size - 5), "Truncated file header"),
+        (b"PK\x01\x02" + bytes(LOCAL.size - 4), "Bad magic number for file header"),
+    ],
+)
+def test_no_local_header_is_zipfiles_error(head: bytes, message: str) -> None:
+    with pytest.raises(zipfile.BadZipFile, match=f"^{message}$"):
+        local_fields(head)
+
+
+def test_a_name_and_extra_cut_where_the_bytes_end() -> None:
+    head = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, 0, 0, 10, 4)
+    header = local_header(head + b"abc", 0)
+    assert (header.name, header.extra, header.body) == (b"abc", b"", LOCAL.size + 14)
