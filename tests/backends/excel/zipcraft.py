@@ -44,6 +44,7 @@ class Member:
     made_by: int = 20
     external_attr: int = 0
     declared: dict[str, int] = field(default_factory=dict)  # zip64 size, csize, offset
+    raw: bytes | None = None  # the compressed bytes as given (``body``: the CRC and size)
 
 
 def team_members() -> list[Member]:
@@ -67,6 +68,7 @@ def build(members: list[Member], *, comment: bytes = b"", zip64_end: bool = Fals
     central = []
     for m in members:
         raw = zlib.compress(m.body, 6)[2:-4] if m.method == zipfile.ZIP_DEFLATED else m.body
+        raw = raw if m.raw is None else m.raw
         crc, flags = zlib.crc32(m.body), m.flags | (0x8 if m.descriptor else 0)
         local_name = m.name if m.local_name is None else m.local_name
         sizes = (0, 0, 0) if m.descriptor else (crc, len(raw), len(m.body))
