@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from sheets_sync.deflate import compressobj
 from sheets_sync.errors import WorkbookError
-from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_fields
+from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_header
 
 #: The records of APPNOTE 6.3.x as written here and by ``rezip`` (one set for both; the
 #: local header's is ``zipread.LOCAL``, read there): a central directory entry and the
@@ -69,14 +69,14 @@ class ZipWriter:
             )
         source.seek(info.header_offset)
         try:
-            _, name_size, extra_size = local_fields(source.read(LOCAL.size))
+            _, name_end, body = local_header(source.read(LOCAL.size), 0)
         except zipfile.BadZipFile:
             raise WorkbookError(
                 f"zip member {info.filename} cannot be read: bad local header",
                 source=self._source,
             ) from None
-        name, flags = name_as_written(source.read(name_size), info)
-        source.seek(extra_size, 1)
+        name, flags = name_as_written(source.read(name_end - LOCAL.size), info)
+        source.seek(body - name_end, 1)
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
             raise WorkbookError(

@@ -127,10 +127,12 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     central name in both headers: renamed for a reader of local headers). One spelled in
     other bytes (cp437 unflagged, UTF-8 flagged centrally) is the same name: written as
     the central directory has it."""
+    at = info.header_offset
     try:
-        flags, raw, extra, _ = local_header(data, info.header_offset)
+        flags, name_end, body = local_header(data, at)
     except zipfile.BadZipFile:
         return zip_name(info.filename)
+    raw, extra = data[at + LOCAL.size : name_end], data[name_end:body]
     local = raw.decode("utf-8" if flags & _UTF8 else "cp437", "replace")
     if local != info.orig_filename:
         # as zipfile refuses to open it; written under one name, renamed
@@ -200,7 +202,7 @@ def _shown(info: zipfile.ZipInfo) -> str:
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """A member's compressed bytes, found through its local header."""
     try:
-        start = local_header(data, info.header_offset).body
+        start = local_header(data, info.header_offset)[2]
     except zipfile.BadZipFile:
         raise WorkbookError(
             f"zip member {_shown(info)} cannot be read: bad local header (the zip is "
