@@ -9,6 +9,7 @@ import. ``zipfile`` still reads the central directory.
 
 from __future__ import annotations
 
+import mmap
 import struct
 import zipfile
 import zlib
@@ -30,12 +31,14 @@ else:
 #: size, size, name length, extra length; its name and extra field follow.
 LOCAL = struct.Struct("<4s5H3L2H")
 LOCAL_SIGNATURE = b"PK\x03\x04"
+#: a zip's bytes as read here: held, viewed, or a map of its file (the rollup's splice)
+Bytes = bytes | memoryview | mmap.mmap
 _UTF8_NAME = 0x800
 _ENCRYPTED = 0x1 | 0x40
 _PATCHED = 0x20
 
 
-def local_header(data: bytes | memoryview, at: int) -> tuple[int, int, int]:
+def local_header(data: Bytes, at: int) -> tuple[int, int, int]:
     """The local header at offset ``at`` of the zip held in ``data``: its flags, where its
     name ends (it starts at ``at + LOCAL.size``, its extra field follows it) and where the
     member's compressed bytes start; offsets past the end of ``data`` where it is cut
@@ -69,7 +72,7 @@ def member_ends(zf: zipfile.ZipFile) -> dict[str, int]:
     return ends
 
 
-def read_member(data: bytes | memoryview, info: zipfile.ZipInfo, end: int | None = None) -> bytes:
+def read_member(data: Bytes, info: zipfile.ZipInfo, end: int | None = None) -> bytes:
     """Member ``info`` of the zip held in ``data``, inflated (by ISA-L when it is there)
     and checked as ``zipfile.ZipFile.read`` checks it: its local header's signature and
     name, and the CRC-32 of what it reads (``zipfile.BadZipFile`` as ``zipfile`` words
