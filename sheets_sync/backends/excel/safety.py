@@ -26,7 +26,7 @@ from sheets_sync.errors import (
     WorkbookOutOfMemoryError,
     WorkbookTooLargeError,
 )
-from sheets_sync.zipread import member_ends, read_member
+from sheets_sync.zipread import read_member
 from sheets_sync.zipwrite import METHODS
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -429,19 +429,20 @@ def with_parts(data: bytes, bodies: Mapping[str, bytes], source: str) -> bytes:
     bytes, which ``inspect_package`` bounded together: ``ZipFile.read`` inflated up to
     2 GiB past it (a 10-byte image inflating to 256 MB of zeros from a 260 KB file: 558
     MiB traced, 0.9 MiB now), and a damaged image's error named no member, until
-    2026-12-07. A member whose bytes run into the next one's is refused, as the write-back
-    and ``zipfile`` since CPython 3.11.8 refuse it (``zipread.member_ends``)."""
+    2026-12-07. A member whose bytes run into the next one's is read (no ``end``), as the
+    read read it before and as the write-back, which refuses that in the XML parts it
+    reads alone, copies a picture raw and unread; ends taken by name
+    (``zipread.member_ends``) refused two ``xl/`` entries too."""
     out = BytesIO()
     with (
         unzip_errors(source),
         zipfile.ZipFile(BytesIO(data)) as src,
         zipfile.ZipFile(out, "w") as z,
     ):
-        ends = member_ends(src)
         for info in src.infolist():
             body = bodies.get(normalise_part_name(info.filename).lower())
             if body is None:
                 with unzip_errors(source, info.filename):
-                    body = read_member(data, info, ends[info.filename])
+                    body = read_member(data, info)
             z.writestr(zipfile.ZipInfo(info.filename, info.date_time), body)
     return out.getvalue()

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.backends.excel import ExcelBackend
+from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellError
+from sheets_sync.grid import CellError, CellWrite
 from sheets_sync.sync.engine import Sync, SyncOptions
 from tests.backends.excel.test_reader_error_codes import _team, _with_cell
 from tests.backends.excel.zipcraft import PICTURE, Member, build
@@ -119,11 +120,14 @@ def test_a_night_fails_that_team_alone_and_leaves_its_file(tmp_path: Path) -> No
     assert sales.read_bytes() == data
 
 
-def test_a_picture_running_into_the_central_directory_is_refused(tmp_path: Path) -> None:
-    """Its bytes overlap what follows them (CVE-2024-0450's bombs share bytes so): refused,
-    as the write-back refuses it and ``zipfile`` since CPython 3.11.8 (3.11.7 read it)."""
+@pytest.mark.parametrize("mend", MENDS)
+def test_a_picture_running_into_the_central_directory_is_read(tmp_path: Path, mend: str) -> None:
+    """Its bytes run into the central directory: read as the read before 2026-12-07 read it
+    and as the write-back, which copies a picture raw, unread, writes it (only the XML
+    parts a patch reads are refused as ``Overlapped entries``). Until the fix round of
+    2026-12-07 the copy refused it (``member_ends``), a read the night had made refused."""
     picture = Member(PICTURE.encode(), bytes(range(64)), method=zipfile.ZIP_STORED)
-    with zipfile.ZipFile(io.BytesIO(_with_cell(_team(), "J2", MENDS["error code"]))) as zf:
+    with zipfile.ZipFile(io.BytesIO(_with_cell(_team(), "J2", MENDS[mend]))) as zf:
         data = bytearray(
             build([*(Member(i.filename.encode(), zf.read(i)) for i in zf.infolist()), picture])
         )
@@ -135,7 +139,22 @@ def test_a_picture_running_into_the_central_directory_is_refused(tmp_path: Path)
     path = tmp_path / "sales.xlsx"
     path.write_bytes(data)
     got, _ = _read(path)
-    assert isinstance(got, WorkbookError)
-    assert str(got) == (
-        f"sales.xlsx: the file is damaged: Overlapped entries: '{PICTURE}' (possible zip bomb)"
-    )
+    assert got == (CellError("#SPILL!") if mend == "error code" else 50)
+    written = patch_xlsx(bytes(data), [CellWrite("OKRs", 3, 20, "synced")], name="sales.xlsx")
+    with zipfile.ZipFile(io.BytesIO(written)) as zf:
+        assert zf.read(PICTURE) == body
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the copy keeps both, as it did
+def test_two_entries_of_one_folder_are_read(tmp_path: Path) -> None:
+    """Two entries ``xl/`` (no bytes, one at the zip's start, one at its end): each read
+    at its own offset. Until the fix round of 2026-12-07 their ends were kept by name, the
+    first entry's end taken as the second's offset, and the copy refused the file as
+    ``Overlapped entries: 'xl/'``, where the read before and the write-back read it."""
+    with zipfile.ZipFile(io.BytesIO(_with_cell(_team(), "J2", MENDS["error code"]))) as zf:
+        members = [Member(i.filename.encode(), zf.read(i)) for i in zf.infolist()]
+    folder = Member(b"xl/", b"", method=zipfile.ZIP_STORED)
+    path = tmp_path / "sales.xlsx"
+    path.write_bytes(build([folder, *members, folder]))
+    got, _ = _read(path)
+    assert got == CellError("#SPILL!")
