@@ -70,3 +70,13 @@ def test_no_local_header_is_zipfiles_error(head: bytes, message: str) -> None:
 def test_a_name_and_extra_past_the_bytes() -> None:
     head = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0x800, 0, 0, 0, 0, 0, 0, 10, 4)
     assert local_header(head + b"abc", 0) == (0x800, LOCAL.size + 10, LOCAL.size + 14)
+
+
+def test_a_negative_offset_is_no_local_header() -> None:
+    """A central entry's offset made negative (the end record's directory offset raised
+    past it): ``zipfile`` refuses it (a negative seek); until the fix round of 2026-12-07
+    ``local_header`` read a header from the end of the bytes (a zip's comment)."""
+    head = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, 0, 0, 1, 0)
+    data = b"junk" + head + b"a"
+    with pytest.raises(zipfile.BadZipFile, match=r"^Negative offset for file header: -31$"):
+        local_header(data, -31)
