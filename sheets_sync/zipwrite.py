@@ -1,6 +1,6 @@
 """A zip written member by member to a seekable file: raw copies and streamed deflate.
 
-``rollup/bulk.py`` rewrites the company workbook xlsxwriter wrote with the long tables'
+``rollup/bulkzip.py`` rewrites the company workbook xlsxwriter wrote with the long tables'
 rows spliced in. Through ``zipfile`` every member was inflated and deflated again, and
 deflated by zlib (``zipfile`` has no other deflate). Here the members it leaves alone are
 copied as their compressed bytes (found through their local headers in the source file)

@@ -16,12 +16,11 @@ most one chunk's cells live as Python objects at once.
 
 from __future__ import annotations
 
-import mmap
+import functools
 import os
 import queue
 import re
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -35,6 +34,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.domain.values import EXCEL_EPOCH
+from sheets_sync.rollup import bulkzip
 from sheets_sync.rollup.cellxml import (
     RENDERERS,
     Values,
@@ -43,8 +43,6 @@ from sheets_sync.rollup.cellxml import (
     style_attr,
 )
 from sheets_sync.sync.workers import available_cpus
-from sheets_sync.zipread import member_ends, read_member
-from sheets_sync.zipwrite import ZipWriter
 
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
@@ -59,9 +57,6 @@ CHUNK_CELLS = 16_000
 #: gains ~1.1 s of 16.7; a full night at 500, whose largest sheet holds ~0.3 million and
 #: whose writers keep both cores busy meanwhile, lost ~0.1 s of 3.8 to the hand-offs.
 BACKGROUND_CELLS = 1_000_000
-#: zlib's level for the spliced sheets if ``isal`` fails to import (``sheets_sync.deflate``):
-#: 3, as before ISA-L, not the write-back's 6 (~2x the CPU on the night's critical path).
-ZLIB_LEVEL = 3
 
 
 def xf_index(fmt: Format | None) -> int:
@@ -379,42 +374,21 @@ class BulkCells:
         names = {f"xl/worksheets/sheet{i + 1}.xml": i for i in self._sheets}
         tmp = path.with_name(path.name + ".bulk")
         try:
-            self._rewrite(path, tmp, names, consume)
+            bulkzip.rewrite(path, tmp, names, functools.partial(self._fill, consume=consume))
         except BaseException:
             tmp.unlink(missing_ok=True)  # a source that failed while read (``rows``)
             raise
         os.replace(tmp, path)
 
-    def _rewrite(self, path: Path, tmp: Path, names: dict[str, int], consume: bool) -> None:
-        """The sheets with bulk cells deflated again (ISA-L, ``zipwrite``), the other members
-        copied as their compressed bytes. The long tables are ~46 MB of XML at 500 teams:
-        zlib's level 3 took 147 ms of CPU for them (3.9 MB), ISA-L takes 31 (4.5 MB), and
-        the night's rollup is on its critical path (bench/notes.md, thirty-fourth pass).
-        xlsxwriter's sheets are inflated by ISA-L (``zipread``, over a map of the file):
-        3.6 MB at 2,000 teams, 2 ms of CPU (11 by ``ZipFile.read`` until 2026-12-07)."""
-        with (
-            zipfile.ZipFile(path) as src,
-            path.open("rb") as source,
-            mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as view,
-            tmp.open("wb") as target,
-        ):
-            out = ZipWriter(target, source=str(path))
-            ends = member_ends(src)
-            for info in src.infolist():
-                index = names.get(info.filename)
-                if index is None:
-                    out.copy(source, info)
-                    continue
-                data = read_member(view, info, ends[info.filename])  # ISA-L (zipread)
-                sheet = self._sheets.pop(index) if consume else self._sheets[index]
-                with out.deflating(info, ZLIB_LEVEL) as member:
-                    if sheet.size < BACKGROUND_CELLS or available_cpus() < 2:
-                        self._write_sheet(data, sheet, member)
-                    else:
-                        with _Background(member) as deflating:
-                            self._write_sheet(data, sheet, deflating)
-                del sheet, data  # before the next sheet's rows are rendered
-            out.close()
+    def _fill(self, index: int, xml: bytes, member: _Sink, consume: bool) -> None:
+        """Sheet ``index``'s rows written among xlsxwriter's (``xml``) to its member: in a
+        thread of its own (``_Background``) from ``BACKGROUND_CELLS`` cells on."""
+        sheet = self._sheets.pop(index) if consume else self._sheets[index]
+        if sheet.size < BACKGROUND_CELLS or available_cpus() < 2:
+            self._write_sheet(xml, sheet, member)
+        else:
+            with _Background(member) as deflating:
+                self._write_sheet(xml, sheet, deflating)
 
 
 class _Sink(Protocol):

@@ -13,7 +13,7 @@ from isal import isal_zlib
 
 from sheets_sync import zipread, zipwrite
 from sheets_sync.errors import WorkbookError
-from sheets_sync.rollup import bulk
+from sheets_sync.rollup import bulkzip
 from sheets_sync.rollup.bulk import BulkCells
 from sheets_sync.zipwrite import ZipWriter
 
@@ -286,7 +286,7 @@ def test_the_sheets_spliced_are_inflated_by_zipread(
         read.append(info.filename)
         return zipread.read_member(data, info, end)
 
-    monkeypatch.setattr(bulk, "read_member", spy)
+    monkeypatch.setattr(bulkzip, "read_member", spy)
     path = tmp_path / "company.xlsx"
     _book(path)
     assert read == ["xl/worksheets/sheet1.xml"]
