@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import member_ends, read_member
 from sheets_sync.zipwrite import DeflatingMember, ZipWriter
 
@@ -27,7 +28,8 @@ def rewrite(path: Path, tmp: Path, names: Mapping[str, int], fill: Fill) -> None
     147 ms of CPU for them (3.9 MB), ISA-L takes 31 (4.5 MB), and the night's rollup is on
     its critical path (bench/notes.md, thirty-fourth pass). xlsxwriter's sheets are
     inflated by ISA-L (``zipread``, over a map of the file): 3.6 MB at 2,000 teams, 2 ms of
-    CPU (11 by ``ZipFile.read`` until 2026-12-07)."""
+    CPU (11 by ``ZipFile.read`` until 2026-12-07). A sheet that cannot be read is a
+    ``WorkbookError`` naming the file and the member."""
     with (
         zipfile.ZipFile(path) as src,
         path.open("rb") as source,
@@ -41,7 +43,12 @@ def rewrite(path: Path, tmp: Path, names: Mapping[str, int], fill: Fill) -> None
             if index is None:
                 out.copy(source, info)
                 continue
-            data = read_member(view, info, ends[info.filename])  # ISA-L (zipread)
+            try:
+                data = read_member(view, info, ends[info.filename])  # ISA-L (zipread)
+            except (zipfile.BadZipFile, EOFError) as exc:  # a bare BadZipFile until 2026-12-07
+                raise WorkbookError(
+                    f"zip member {info.filename} cannot be read: {exc}", source=str(path)
+                ) from None
             with out.deflating(info, ZLIB_LEVEL) as member:
                 fill(index, data, member)
             del data  # before the next sheet's rows are rendered

@@ -264,6 +264,32 @@ def test_a_member_that_cannot_be_copied_names_the_workbook(tmp_path: Path) -> No
     )
 
 
+def test_a_damaged_spliced_sheet_names_the_workbook_and_member(tmp_path: Path) -> None:
+    """A sheet the splice reads (``zipread.read_member``) with a damaged deflate stream:
+    until the fix round of 2026-12-07 a bare ``BadZipFile`` naming neither the company
+    workbook nor the member; the file is left as it was, no ``.bulk`` copy beside it."""
+    path = tmp_path / "company.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Data")
+    bulk = BulkCells()
+    bulk.column(ws, 0, 1, [f"team {i}" for i in range(300)], "text", None)
+    book.close()
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    start = zipread.local_header(bytes(data), info.header_offset)[2]
+    data[start : start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError) as caught:
+        bulk.splice(path)
+    assert caught.value.source == str(path)
+    assert str(caught.value).startswith(
+        f"{path}: zip member xl/worksheets/sheet1.xml cannot be read: the member's deflate "
+        "stream is damaged: "
+    )
+    assert path.read_bytes() == bytes(data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["company.xlsx"]
+
+
 @pytest.mark.parametrize("source", [None, "company.xlsx"])
 def test_the_writer_s_errors_name_its_source(source: str | None) -> None:
     src = bytearray(_source())
