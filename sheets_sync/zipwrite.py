@@ -8,7 +8,9 @@ and the spliced ones are deflated by ``sheets_sync.deflate`` (ISA-L, a required 
 their chunks come. A streamed member's local header is written first with a zip64 extra
 field (its sizes are not known yet, as ``zipfile``'s ``force_zip64``) and filled in by a
 seek back once it is done. The central directory and end record (zip64 ones when the
-archive needs them) follow APPNOTE 6.3.x as ``zipfile`` writes them.
+archive needs them) follow APPNOTE 6.3.x as ``zipfile`` writes them. ``rezip`` writes a
+team file that needs zip64 (65,535 members or more) here too, with ``raw``: each member's
+name and compressed bytes as it found them.
 
 Every member keeps its name, order, timestamp, attributes and comment; the copied ones
 their method and their name's very bytes and UTF-8 flag too, as ``rezip`` keeps them
@@ -37,7 +39,7 @@ _END64 = struct.Struct("<4sQ2H2L4Q")
 _LOCATOR64 = struct.Struct("<4sLQL")
 _EXTRA64 = struct.Struct("<2H2Q")  # id 1, size 16, uncompressed size, compressed size
 _MARK = 0xFFFFFFFF  # a field whose value is in the zip64 record
-#: From this size or offset on a field needs zip64 (``rezip`` then goes through ``zipfile``).
+#: From this size or offset on a field needs zip64 (``rezip`` then writes through ``ZipWriter``).
 LIMIT = _MARK
 _UTF8 = 0x800
 ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
@@ -61,12 +63,7 @@ class ZipWriter:
     def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
         """Member ``info`` of the zip file ``source`` copied as its compressed bytes; one
         in a method other than stored or deflated, or encrypted, is a ``WorkbookError``."""
-        if info.compress_type not in METHODS or info.flag_bits & ENCRYPTED:
-            how = "encrypted" if info.flag_bits & ENCRYPTED else f"method {info.compress_type}"
-            raise WorkbookError(
-                f"zip member {info.filename} cannot be copied: {how} (only stored or deflated)",
-                source=self._source,
-            )
+        self._refuse(info, info.compress_type)
         source.seek(info.header_offset)
         try:
             _, name_end, body = local_header(source.read(LOCAL.size), 0)
@@ -82,21 +79,45 @@ class ZipWriter:
             raise WorkbookError(
                 f"zip member {info.filename} cannot be read: truncated", source=self._source
             )
-        zip64 = max(info.file_size, info.compress_size) >= LIMIT
-        at = self._local(
-            info, name, flags, info.compress_type, info.CRC, len(raw), info.file_size, zip64
-        )
+        self.raw(info, name, flags, info.compress_type, info.CRC, raw, info.file_size)
+
+    def raw(
+        self,
+        info: zipfile.ZipInfo,
+        name: bytes,
+        flags: int,
+        method: int,
+        crc: int,
+        raw: bytes,
+        size: int,
+    ) -> None:
+        """A member written as ``raw``, its compressed bytes in ``method`` (``size`` and
+        ``crc``: its inflated ones'), under ``name`` as these bytes with ``flags`` (the
+        UTF-8 bit); its date, attributes and comment ``info``'s. Sizes of 4 GiB or more
+        go in zip64 extra fields (``rezip``'s zip64 path: copied members keep their
+        bytes). Stored or deflated only, and never encrypted (a ``WorkbookError``)."""
+        self._refuse(info, method)
+        zip64 = max(size, len(raw)) >= LIMIT
+        at = self._local(info, name, flags, method, crc, len(raw), size, zip64)
         self._out.write(raw)
-        self._entry(
-            info, name, flags, info.compress_type, info.CRC, len(raw), info.file_size, at, zip64
-        )
+        self._entry(info, name, flags, method, crc, len(raw), size, at, zip64)
+
+    def _refuse(self, info: zipfile.ZipInfo, method: int) -> None:
+        if method not in METHODS or info.flag_bits & ENCRYPTED:
+            how = "encrypted" if info.flag_bits & ENCRYPTED else f"method {method}"
+            raise WorkbookError(
+                f"zip member {info.filename} cannot be copied: {how} (only stored or deflated)",
+                source=self._source,
+            )
 
     def deflating(self, info: zipfile.ZipInfo, zlib_level: int | None = None) -> DeflatingMember:
         """A writer of member ``info``'s body, deflated (``zlib_level``: as
         ``deflate.compressobj``); the member is done when it closes."""
         return DeflatingMember(self, info, zlib_level)
 
-    def close(self) -> None:
+    def close(self, comment: bytes = b"") -> None:
+        """The central directory and end record (zip64 ones from 65,535 members, or a
+        directory at or past 4 GiB), then the archive's ``comment``."""
         out = self._out
         start = out.tell()
         directory = b"".join(self._central)
@@ -108,7 +129,8 @@ class ZipWriter:
             out.write(_LOCATOR64.pack(b"PK\x06\x07", 0, at, 1))
             count = min(count, 0xFFFF)
             size, start = (_MARK if v >= LIMIT else v for v in (size, start))
-        out.write(END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+        out.write(END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, len(comment)))
+        out.write(comment)
 
     def _local(
         self,

@@ -4,11 +4,13 @@ A write-back changes one or two worksheets and maybe the styles; the other membe
 (theme, shared strings, drawings, media, vbaProject.bin...) are copied as the compressed
 bytes they are, not inflated and deflated again: that was two thirds of a re-zip's time.
 Python's ``zipfile`` cannot copy a member raw, so this writes the zip records itself
-(local headers, central directory, end record; APPNOTE 6.3.x, no zip64). A package that
-would need zip64 is re-zipped through ``zipfile`` instead, as before. So would one with a
-replaced member in a method other than stored or deflated, but the patch's package check
-(``safety.refuse_unsafe_member``, from ``patch.Package``) refuses any member in another
-method first (since 2026-12-07): that branch of ``_plain`` is only defensive.
+(local headers, central directory, end record; APPNOTE 6.3.x). A package that needs
+zip64 (65,535 members or more, 4 GiB) is written by ``zipwrite.ZipWriter``, members
+copied the same way (until 2026-12-07 it went through ``zipfile``, every member deflated
+again). So is one with an encrypted member or a replaced member in a method other than
+stored or deflated, which it refuses; but the patch's package check
+(``safety.refuse_unsafe_member``, from ``patch.Package``) refuses them first: that
+branch of ``_plain`` is only defensive.
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
 comment; extra fields (timestamps, alignment padding) are dropped, and a member whose
@@ -22,7 +24,7 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
@@ -33,6 +35,7 @@ from sheets_sync.zipwrite import (
     END,
     LIMIT,
     METHODS,
+    ZipWriter,
     dos_date_time,
     name_as_written,
     zip_name,
@@ -48,13 +51,12 @@ def rezip(
     changed: Mapping[str, bytes],
     removed: Collection[str] = (),
     comment: bytes = b"",
-    read: Callable[[str], bytes] | None = None,
 ) -> bytes:
     """``data`` (the package ``infos`` were read from) with ``changed`` members replaced
-    and ``removed`` ones left out. ``read`` inflates a member (for the ``zipfile`` path)."""
+    and ``removed`` ones left out."""
     kept = [i for i in infos if i.filename not in removed]
     if not _plain(kept, changed, len(data)):
-        return _with_zipfile(data, kept, changed, comment, read)
+        return _zip64(data, kept, changed, comment)
     out = io.BytesIO()
     central: list[bytes] = []
     for info in kept:
@@ -87,7 +89,7 @@ def rezip(
     start = out.tell()
     directory = b"".join(central)
     if start + len(directory) > LIMIT:
-        return _with_zipfile(data, kept, changed, comment, read)
+        return _zip64(data, kept, changed, comment)
     out.write(directory)
     n = len(central)
     out.write(END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
@@ -222,40 +224,28 @@ def _compress(body: bytes, method: int) -> bytes:
     return deflate(body)  # ISA-L (required): ~5x zlib's level 6 (sheets_sync/deflate.py)
 
 
-def _with_zipfile(
+def _zip64(
     data: bytes,
     infos: Sequence[zipfile.ZipInfo],
     changed: Mapping[str, bytes],
     comment: bytes,
-    read: Callable[[str], bytes] | None,
 ) -> bytes:
-    """Every member inflated and written again by ``zipfile`` (zip64 when it must). A
-    name ``zipfile`` would write in other bytes (one neither ASCII nor flagged UTF-8,
-    which it read as cp437 and writes as that string's UTF-8: the part its relationship
-    names gone) is refused; attributes 0 are kept (``zipfile`` writes them as 0o600)."""
-    if read is None:
-        raise ValueError("rezip: this package needs ``read`` to be re-zipped by zipfile")
-    for info in infos:
-        if _name_as_written(data, info)[0] != zip_name(info.filename)[0]:  # bytes: an
-            # ASCII name flagged UTF-8 (some tools flag every name) is the same name
-            raise WorkbookError(
-                f"zip member {_shown(info)} cannot be copied: a package needing zip64 "
-                "(65,535 members or more, or one of 4 GiB) is written again whole, and its "
-                f"name would not keep its bytes; {_AGAIN}"
-            )
+    """The package written by ``zipwrite.ZipWriter``, zip64 records where it needs them
+    (65,535 members or more, a member or the directory at or past 4 GiB): each member
+    as on the plain path, its name's bytes and its compressed bytes kept, an edited one
+    deflated again. Until 2026-12-07 this went through ``zipfile``: every member inflated
+    and deflated again (9 s for 65,600 members), and a name ``zipfile`` would write in
+    other bytes was refused. An encrypted member, or an edited one in a method other than
+    stored or deflated (both refused by the package check first), is a ``WorkbookError``."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", strict_timestamps=False) as zout:
-        for info in infos:
-            payload = changed.get(info.filename)
-            if payload is None:
-                payload = read(info.filename)
-            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            zi.compress_type = info.compress_type
-            zi.external_attr = info.external_attr
-            zi.internal_attr = info.internal_attr
-            zi.create_system = info.create_system
-            zi.comment = info.comment
-            zout.writestr(zi, payload)
-            zi.external_attr = info.external_attr  # 0 became 0o600; written at close
-        zout.comment = comment
+    writer = ZipWriter(out)
+    for info in infos:
+        name, flags = _name_as_written(data, info)
+        body = changed.get(info.filename)
+        if body is None:
+            raw, crc, size = _raw(data, info), info.CRC, info.file_size
+        else:
+            raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
+        writer.raw(info, name, flags, info.compress_type, crc, raw, size)
+    writer.close(comment)
     return out.getvalue()

@@ -45,6 +45,7 @@ class Member:
     external_attr: int = 0
     declared: dict[str, int] = field(default_factory=dict)  # zip64 size, csize, offset
     raw: bytes | None = None  # the compressed bytes as given (``body``: the CRC and size)
+    level: int = 6  # zlib's; 0 (stored deflate blocks) is not what zipfile writes again
 
 
 def team_members() -> list[Member]:
@@ -67,7 +68,7 @@ def build(members: list[Member], *, comment: bytes = b"", zip64_end: bool = Fals
     out = io.BytesIO()
     central = []
     for m in members:
-        raw = zlib.compress(m.body, 6)[2:-4] if m.method == zipfile.ZIP_DEFLATED else m.body
+        raw = zlib.compress(m.body, m.level)[2:-4] if m.method == zipfile.ZIP_DEFLATED else m.body
         raw = raw if m.raw is None else m.raw
         crc, flags = zlib.crc32(m.body), m.flags | (0x8 if m.descriptor else 0)
         local_name = m.name if m.local_name is None else m.local_name
