@@ -10,7 +10,7 @@ copied the same way (until 2026-12-07 it went through ``zipfile``, every member 
 again). So is one with an encrypted member or a replaced member in a method other than
 stored or deflated, which it refuses; but the patch's package check
 (``safety.refuse_unsafe_member``, from ``patch.Package``) refuses them first: that
-branch of ``_plain`` is only defensive.
+branch of ``_plain`` is only defensive. Bytes before the first member are kept.
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
 comment; extra fields (timestamps, alignment padding) are dropped, and a member whose
@@ -55,9 +55,11 @@ def rezip(
     """``data`` (the package ``infos`` were read from) with ``changed`` members replaced
     and ``removed`` ones left out."""
     kept = [i for i in infos if i.filename not in removed]
+    prefix = _prefix(data, infos)
     if not _plain(kept, changed, len(data)):
-        return _zip64(data, kept, changed, comment)
+        return _zip64(data, kept, changed, comment, prefix)
     out = io.BytesIO()
+    out.write(prefix)  # the offsets written count it: from the file's start, as APPNOTE's
     central: list[bytes] = []
     for info in kept:
         name, flags = _name_as_written(data, info)
@@ -89,12 +91,23 @@ def rezip(
     start = out.tell()
     directory = b"".join(central)
     if start + len(directory) > LIMIT:
-        return _zip64(data, kept, changed, comment)
+        return _zip64(data, kept, changed, comment, prefix)
     out.write(directory)
     n = len(central)
     out.write(END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
     out.write(comment)
     return out.getvalue()
+
+
+def _prefix(data: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
+    """The bytes before the package's first member (by where its local header is), kept
+    byte for byte: a spanning marker (``PK\\x07\\x08``, which LibreOffice refuses to open)
+    or a member the directory no longer lists (``zipfile``, calamine and LibreOffice read
+    past it) are the team's, as any member the write does not own. Until 2026-12-07 they
+    were dropped. A prefix a reader would not take for a zip (a self-extractor's stub) is
+    refused before: ``safety`` reads a file only if it starts as a zip does."""
+    first = min((i.header_offset for i in infos), default=0)
+    return data[: max(first, 0)]
 
 
 def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
@@ -229,6 +242,7 @@ def _zip64(
     infos: Sequence[zipfile.ZipInfo],
     changed: Mapping[str, bytes],
     comment: bytes,
+    prefix: bytes = b"",
 ) -> bytes:
     """The package written by ``zipwrite.ZipWriter``, zip64 records where it needs them
     (65,535 members or more, a member or the directory at or past 4 GiB): each member
@@ -238,6 +252,7 @@ def _zip64(
     other bytes was refused. An encrypted member, or an edited one in a method other than
     stored or deflated (both refused by the package check first), is a ``WorkbookError``."""
     out = io.BytesIO()
+    out.write(prefix)
     writer = ZipWriter(out)
     for info in infos:
         name, flags = _name_as_written(data, info)
