@@ -42,6 +42,8 @@ _MARK = 0xFFFFFFFF  # a field whose value is in the zip64 record
 #: From this size or offset on a field needs zip64 (``rezip`` then writes through ``ZipWriter``).
 LIMIT = _MARK
 _UTF8 = 0x800
+#: what a message about a damaged team file's zip tells the team to do
+AGAIN = "save the file again in Excel or LibreOffice"
 ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
 #: What a copy (and ``rezip``) writes version needed 20 and no flag but UTF-8 for: bzip2
 #: or LZMA need a higher version and their own flag bits, so they are refused (and a
@@ -66,18 +68,18 @@ class ZipWriter:
         self._refuse(info, info.compress_type)
         source.seek(info.header_offset)
         try:
-            _, name_end, body = local_header(source.read(LOCAL.size), 0)
+            local_flags, name_end, body = local_header(source.read(LOCAL.size), 0)
         except zipfile.BadZipFile:
             raise WorkbookError(
-                f"zip member {info.filename} cannot be read: bad local header",
+                f"zip member {shown(info)} cannot be read: bad local header",
                 source=self._source,
             ) from None
-        name, flags = name_as_written(source.read(name_end - LOCAL.size), info)
-        source.seek(body - name_end, 1)
+        local_name, extra = source.read(name_end - LOCAL.size), source.read(body - name_end)
+        name, flags = checked_name(info, local_name, local_flags, extra, self._source)
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
             raise WorkbookError(
-                f"zip member {info.filename} cannot be read: truncated", source=self._source
+                f"zip member {shown(info)} cannot be read: truncated", source=self._source
             )
         self.raw(info, name, flags, info.compress_type, info.CRC, raw, info.file_size)
 
@@ -106,7 +108,7 @@ class ZipWriter:
         if method not in METHODS or info.flag_bits & ENCRYPTED:
             how = "encrypted" if info.flag_bits & ENCRYPTED else f"method {method}"
             raise WorkbookError(
-                f"zip member {info.filename} cannot be copied: {how} (only stored or deflated)",
+                f"zip member {shown(info)} cannot be copied: {how} (only stored or deflated)",
                 source=self._source,
             )
 
@@ -269,6 +271,87 @@ def name_as_written(raw: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     except UnicodeDecodeError:
         same = False
     return (raw, utf8) if same else zip_name(info.filename)
+
+
+def checked_name(
+    info: zipfile.ZipInfo, raw: bytes, local_flags: int, extra: bytes, source: str | None = None
+) -> tuple[bytes, int]:
+    """The name bytes and UTF-8 flag a copy of member ``info`` writes, by ``rezip``'s rules
+    (``raw``, ``local_flags``, ``extra``: its local header's name bytes, flags and extra
+    field): a local name that is not the central directory's (each decoded by its own
+    header's flag, as ``zipfile`` reads them) is refused, as is a Unicode path extra that
+    names it otherwise (``refuse_unicode_path``); else ``name_as_written``. ``ZipWriter.copy``
+    keeps these rules since 2026-12-07 (before it wrote such a member under its central
+    name in both headers, as ``rezip`` did until that day). ``rezip._name_as_written``
+    keeps its own copy of the first check (test_zip_name_rules.py holds both to the same
+    answers)."""
+    local = raw.decode("utf-8" if local_flags & _UTF8 else "cp437", "replace")
+    if local != info.orig_filename:
+        raise WorkbookError(
+            f"zip member {shown(info)} cannot be copied: its local header names it "
+            f"{decoded(raw)!r} (the zip is damaged; {AGAIN})",
+            source=source,
+        )
+    refuse_unicode_path(info, local, raw, extra, source)
+    return name_as_written(raw, info)
+
+
+def refuse_unicode_path(
+    info: zipfile.ZipInfo, local: str, raw: bytes, extra: bytes, source: str | None = None
+) -> None:
+    """Refuse a member whose Info-ZIP Unicode path extra (0x7075, in either header, its
+    CRC that header's name bytes') names it otherwise than that header does (``local``:
+    the local name as its flag decodes it): the name 7-Zip, Windows or a newer Python's
+    ``zipfile`` reads, which the copy (header bytes kept, extras dropped) would lose, a
+    member renamed (until 2026-12-07 written so)."""
+    for header, name, fields in (
+        (local, raw, extra),
+        (info.orig_filename, _central_bytes(info), info.extra),
+    ):
+        for unicode in _unicode_paths(fields, name):
+            if unicode != header:
+                raise WorkbookError(
+                    f"zip member {shown(info)} cannot be copied: its Unicode path extra "
+                    f"field names it {unicode!r} (the zip's names disagree; {AGAIN})",
+                    source=source,
+                )
+
+
+def _unicode_paths(extra: bytes, name: bytes) -> list[str]:
+    """The names in ``extra``'s 0x7075 fields that stand for ``name`` (version 1, its
+    CRC): readers ignore one whose CRC is another's (the header renamed since)."""
+    found, at = [], 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<2H", extra, at)
+        body = extra[at + 4 : at + 4 + size]
+        at += 4 + size
+        version_1 = kind == 0x7075 and len(body) >= 5 and body[0] == 1
+        if version_1 and struct.unpack_from("<L", body, 1)[0] == zlib.crc32(name):
+            found.append(body[5:].decode("utf-8", "replace"))
+    return found
+
+
+def decoded(raw: bytes) -> str:
+    """Name bytes as a person reads them: UTF-8 when they are (as most tools write, flag
+    or not), else cp437 (``zipfile``'s reading of an unflagged name)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp437")
+
+
+def _central_bytes(info: zipfile.ZipInfo) -> bytes:
+    """The central directory's name bytes, as ``zipfile`` decoded them."""
+    try:
+        return info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
+    except UnicodeEncodeError:  # a reader told another metadata encoding
+        return info.orig_filename.encode("utf-8")
+
+
+def shown(info: zipfile.ZipInfo) -> str:
+    """A member's name for a message: its central bytes as ``decoded`` reads them (not
+    ``zipfile``'s cp437 reading of UTF-8 bytes: ``bild-├ñ.png`` for ``bild-ä.png``)."""
+    return decoded(_central_bytes(info))
 
 
 def dos_date_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:

@@ -21,7 +21,6 @@ deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to impor
 from __future__ import annotations
 
 import io
-import struct
 import zipfile
 import zlib
 from collections.abc import Collection, Mapping, Sequence
@@ -29,6 +28,7 @@ from collections.abc import Collection, Mapping, Sequence
 from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_header
+from sheets_sync.zipwrite import AGAIN as _AGAIN
 from sheets_sync.zipwrite import (
     CENTRAL,
     ENCRYPTED,
@@ -40,9 +40,11 @@ from sheets_sync.zipwrite import (
     name_as_written,
     zip_name,
 )
+from sheets_sync.zipwrite import decoded as _decoded
+from sheets_sync.zipwrite import refuse_unicode_path as _refuse_unicode_path
+from sheets_sync.zipwrite import shown as _shown
 
 _UTF8 = 0x800  # flag bit 11: the name is UTF-8
-_AGAIN = "save the file again in Excel or LibreOffice"
 
 
 def rezip(
@@ -157,61 +159,6 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
         )
     _refuse_unicode_path(info, local, raw, extra)
     return name_as_written(raw, info)
-
-
-def _refuse_unicode_path(info: zipfile.ZipInfo, local: str, raw: bytes, extra: bytes) -> None:
-    """Refuse a member whose Info-ZIP Unicode path extra (0x7075, in either header, its
-    CRC that header's name bytes') names it otherwise than that header does (``local``:
-    the local name as its flag decodes it): the name 7-Zip, Windows or a newer Python's
-    ``zipfile`` reads, which the copy (header bytes kept, extras dropped) would lose, a
-    member renamed (until 2026-12-07 written so)."""
-    for header, name, fields in (
-        (local, raw, extra),
-        (info.orig_filename, _central_bytes(info), info.extra),
-    ):
-        for unicode in _unicode_paths(fields, name):
-            if unicode != header:
-                raise WorkbookError(
-                    f"zip member {_shown(info)} cannot be copied: its Unicode path extra "
-                    f"field names it {unicode!r} (the zip's names disagree; {_AGAIN})"
-                )
-
-
-def _unicode_paths(extra: bytes, name: bytes) -> list[str]:
-    """The names in ``extra``'s 0x7075 fields that stand for ``name`` (version 1, its
-    CRC): readers ignore one whose CRC is another's (the header renamed since)."""
-    found, at = [], 0
-    while at + 4 <= len(extra):
-        kind, size = struct.unpack_from("<2H", extra, at)
-        body = extra[at + 4 : at + 4 + size]
-        at += 4 + size
-        version_1 = kind == 0x7075 and len(body) >= 5 and body[0] == 1
-        if version_1 and struct.unpack_from("<L", body, 1)[0] == zlib.crc32(name):
-            found.append(body[5:].decode("utf-8", "replace"))
-    return found
-
-
-def _decoded(raw: bytes) -> str:
-    """Name bytes as a person reads them: UTF-8 when they are (as most tools write, flag
-    or not), else cp437 (``zipfile``'s reading of an unflagged name)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp437")
-
-
-def _central_bytes(info: zipfile.ZipInfo) -> bytes:
-    """The central directory's name bytes, as ``zipfile`` decoded them."""
-    try:
-        return info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
-    except UnicodeEncodeError:  # a reader told another metadata encoding
-        return info.orig_filename.encode("utf-8")
-
-
-def _shown(info: zipfile.ZipInfo) -> str:
-    """A member's name for a message: its central bytes as ``_decoded`` reads them (not
-    ``zipfile``'s cp437 reading of UTF-8 bytes: ``bild-├ñ.png`` for ``bild-ä.png``)."""
-    return _decoded(_central_bytes(info))
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
