@@ -113,14 +113,15 @@ def _prefix(data: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
 
 
 def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
-    """Fits the records written here: no zip64, no encryption, replaced members stored
-    or deflated (defensive: the package check refused other methods before). ``size``:
-    the package's, within which every member's compressed bytes must lie."""
+    """Fits the records written here (else ``_zip64``): no zip64, no encryption, replaced
+    members stored or deflated (defensive: the package check refused other methods
+    before). ``size``: the package's, within which every member's compressed bytes must
+    lie."""
     if len(infos) >= 0xFFFF or size > LIMIT:
         return False
     for info in infos:
         if info.flag_bits & ENCRYPTED:
-            return False  # zipfile refuses to read it, as a write-back must
+            return False  # ZipWriter refuses it (zipfile refuses to read it)
         if info.file_size >= LIMIT:
             return False
         # A compressed size or offset past 4 GiB in a package under 4 GiB is a lie (a
