@@ -83,7 +83,17 @@ def test_fields_past_the_limit_are_read_from_zip64_records(
 
 
 def test_offsets_past_4_gib_in_a_sparse_file(tmp_path: Path) -> None:
-    """The members start past 4 GiB for real (a sparse file's hole before them)."""
+    """The members start past 4 GiB for real (a sparse file's hole before them). A 64 MiB
+    hole is tried first: on a file system without sparse files the 4 GiB one would be
+    written out in full."""
+    probe = tmp_path / "hole"
+    with probe.open("wb") as out:
+        out.seek(64 << 20)
+        out.write(b"x")
+    allocated = probe.stat().st_blocks * 512
+    os.remove(probe)
+    if allocated > 32 << 20:
+        pytest.skip("no sparse files on this file system")
     path = tmp_path / "big.zip"
     with path.open("wb") as out:
         out.seek(FOUR_GIB + 5)
