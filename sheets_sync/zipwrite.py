@@ -52,7 +52,9 @@ METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class ZipWriter:
-    """Members appended to ``out`` (seekable, at offset 0); ``close`` writes the directory.
+    """Members appended to ``out`` (seekable); ``close`` writes the directory. Offsets
+    are ``out.tell()``'s, so bytes already in ``out`` are counted (``rezip``'s zip64 path
+    writes the package's prefix first: offsets from the file's start).
     ``source``: the workbook copied from, as its errors name it (``company.xlsx: zip
     member xl/media/a.png cannot be read: ...``; until 2026-12-07 only the member was
     named)."""

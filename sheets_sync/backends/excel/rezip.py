@@ -8,9 +8,11 @@ Python's ``zipfile`` cannot copy a member raw, so this writes the zip records it
 zip64 (65,535 members or more, 4 GiB) is written by ``zipwrite.ZipWriter``, members
 copied the same way (until 2026-12-07 it went through ``zipfile``, every member deflated
 again). So is one with an encrypted member or a replaced member in a method other than
-stored or deflated, which it refuses; but the patch's package check
-(``safety.refuse_unsafe_member``, from ``patch.Package``) refuses them first: that
-branch of ``_plain`` is only defensive. Bytes before the first member are kept.
+stored or deflated; ``ZipWriter`` refuses those, and any member not stored or deflated,
+an unchanged bzip2 or LZMA one too (which the plain path would copy). The patch's
+package check (``safety.refuse_unsafe_member``, from ``patch.Package``) refuses them all
+first: that branch of ``_plain`` and the refusals are only defensive. Bytes before the
+first member are kept.
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
 comment; extra fields (timestamps, alignment padding) are dropped, and a member whose
@@ -197,8 +199,9 @@ def _zip64(
     as on the plain path, its name's bytes and its compressed bytes kept, an edited one
     deflated again. Until 2026-12-07 this went through ``zipfile``: every member inflated
     and deflated again (9 s for 65,600 members), and a name ``zipfile`` would write in
-    other bytes was refused. An encrypted member, or an edited one in a method other than
-    stored or deflated (both refused by the package check first), is a ``WorkbookError``."""
+    other bytes was refused. An encrypted member, or one in a method other than stored
+    or deflated, edited or not (the plain path copies an unchanged bzip2 or LZMA one),
+    is a ``WorkbookError`` (all refused by the package check first)."""
     out = io.BytesIO()
     out.write(prefix)
     writer = ZipWriter(out)
