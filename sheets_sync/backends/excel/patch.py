@@ -389,4 +389,4 @@ def patch_xlsx(
         workbook_xml = pkg.read(wb_part)
         if (flagged := force_recalc_on_load(workbook_xml)) is not workbook_xml:
             changed[wb_part] = flagged
-    return rezip(pkg.data, pkg.infos, changed, removed, pkg.comment)
+    return rezip(pkg.data, pkg.infos, changed, removed, pkg.comment, pkg.ends)

@@ -12,7 +12,7 @@ stored or deflated; ``ZipWriter`` refuses those, and any member not stored or de
 an unchanged bzip2 or LZMA one too (which the plain path would copy). The patch's
 package check (``safety.refuse_unsafe_member``, from ``patch.Package``) refuses them all
 first: that branch of ``_plain`` and the refusals are only defensive. Bytes before the
-first member are kept.
+first member are kept, and those between members or after the last (``_gaps``).
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
 comment; extra fields (timestamps, alignment padding) are dropped, and a member whose
@@ -23,6 +23,7 @@ deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to impor
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Collection, Mapping, Sequence
@@ -55,16 +56,24 @@ def rezip(
     changed: Mapping[str, bytes],
     removed: Collection[str] = (),
     comment: bytes = b"",
+    ends: Mapping[str, int] | None = None,
 ) -> bytes:
     """``data`` (the package ``infos`` were read from) with ``changed`` members replaced
-    and ``removed`` ones left out."""
+    and ``removed`` ones left out. ``ends`` (``deflate.member_ends``: where each member's
+    room ends, the next local header or the central directory): the bytes between a
+    member's and that end (a member the directory no longer lists) are written after it;
+    without ``ends`` they are dropped."""
     kept = [i for i in infos if i.filename not in removed]
     prefix = _prefix(data, infos)
+    gaps = _gaps(data, infos, ends or {})
+    left = [gaps.pop(i.filename, b"") for i in infos if i.filename in removed]
+    gaps[_BEFORE] = b"".join(left)
     if not _plain(kept, changed, len(data)):
-        return _zip64(data, kept, changed, comment, prefix)
+        return _zip64(data, kept, changed, comment, prefix, gaps)
     out = io.BytesIO()
     out.write(prefix)  # the offsets written count it: from the file's start, as APPNOTE's
     central: list[bytes] = []
+    out.write(gaps.get(_BEFORE, b""))
     for info in kept:
         name, flags = _name_as_written(data, info)
         body = changed.get(info.filename)
@@ -79,6 +88,7 @@ def rezip(
         out.write(LOCAL.pack(LOCAL_SIGNATURE, *header, len(name), 0))
         out.write(name)
         out.write(raw)
+        out.write(gaps.get(info.filename, b""))
         entry = CENTRAL.pack(
             b"PK\x01\x02",
             (info.create_system << 8) | 20,
@@ -95,7 +105,7 @@ def rezip(
     start = out.tell()
     directory = b"".join(central)
     if start + len(directory) > LIMIT:
-        return _zip64(data, kept, changed, comment, prefix)
+        return _zip64(data, kept, changed, comment, prefix, gaps)
     out.write(directory)
     n = len(central)
     out.write(END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
@@ -112,6 +122,48 @@ def _prefix(data: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
     refused before: ``safety`` reads a file only if it starts as a zip does."""
     first = min((i.header_offset for i in infos), default=0)
     return data[: max(first, 0)]
+
+
+_BEFORE = "\0before"  # the gaps key of the removed members' gaps (no member's name: NUL)
+
+
+def _gaps(
+    data: bytes, infos: Sequence[zipfile.ZipInfo], ends: Mapping[str, int]
+) -> dict[str, bytes]:
+    """Each member's trailing bytes: from its compressed bytes' end (past a data
+    descriptor, which the local header written holds) to ``ends``'s, where the next
+    member or the directory starts. A member the directory no longer lists lies there
+    (a deleted part's old bytes): the team's, as the prefix is (until 2026-12-07
+    dropped). A removed member's gap is written before the first member, after the
+    prefix. Members overlapping the next (refused where read) have none."""
+    gaps: dict[str, bytes] = {}
+    for info in infos:
+        end = ends.get(info.filename)
+        at = info.header_offset
+        head = data[at : at + LOCAL.size]
+        if end is None or len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
+            continue
+        fields = LOCAL.unpack(head)
+        start = at + LOCAL.size + fields[-2] + fields[-1] + info.compress_size
+        if info.flag_bits & 0x8:
+            start += _descriptor(data[start : start + 24], info)
+        if start < end:
+            gaps[info.filename] = data[start:end]
+    return gaps
+
+
+def _descriptor(tail: bytes, info: zipfile.ZipInfo) -> int:
+    """The length of the data descriptor ``tail`` starts with (0 if it holds none of
+    ``info``'s): an optional signature, the CRC-32, sizes in 4 or (zip64) 8 bytes."""
+    skip = 4 if tail[:4] == b"PK\x07\x08" else 0
+    if tail[skip : skip + 4] != struct.pack("<L", info.CRC):
+        return 0
+    sizes = (info.compress_size, info.file_size)
+    if tail[skip + 4 : skip + 20] == struct.pack("<2Q", *sizes):
+        return skip + 20
+    if max(sizes) <= 0xFFFFFFFF and tail[skip + 4 : skip + 12] == struct.pack("<2L", *sizes):
+        return skip + 12
+    return 0
 
 
 def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
@@ -193,6 +245,7 @@ def _zip64(
     changed: Mapping[str, bytes],
     comment: bytes,
     prefix: bytes = b"",
+    gaps: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """The package written by ``zipwrite.ZipWriter``, zip64 records where it needs them
     (65,535 members or more, a member or the directory at or past 4 GiB): each member
@@ -204,6 +257,8 @@ def _zip64(
     is a ``WorkbookError`` (all refused by the package check first)."""
     out = io.BytesIO()
     out.write(prefix)
+    gaps = gaps or {}
+    out.write(gaps.get(_BEFORE, b""))
     writer = ZipWriter(out)
     for info in infos:
         name, flags = _name_as_written(data, info)
@@ -213,5 +268,6 @@ def _zip64(
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
         writer.raw(info, name, flags, info.compress_type, crc, raw, size)
+        out.write(gaps.get(info.filename, b""))
     writer.close(comment)
     return out.getvalue()
