@@ -59,7 +59,7 @@ def rezip(
     ends: Mapping[str, int] | None = None,
 ) -> bytes:
     """``data`` (the package ``infos`` were read from) with ``changed`` members replaced
-    and ``removed`` ones left out. ``ends`` (``deflate.member_ends``: where each member's
+    and ``removed`` ones left out. ``ends`` (``zipread.member_ends``: where each member's
     room ends, the next local header or the central directory): the bytes between a
     member's and that end (a member the directory no longer lists) are written after it;
     without ``ends`` they are dropped."""
@@ -139,12 +139,12 @@ def _gaps(
     gaps: dict[str, bytes] = {}
     for info in infos:
         end = ends.get(info.filename)
-        at = info.header_offset
-        head = data[at : at + LOCAL.size]
-        if end is None or len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
+        if end is None:
             continue
-        fields = LOCAL.unpack(head)
-        start = at + LOCAL.size + fields[-2] + fields[-1] + info.compress_size
+        try:
+            start = local_header(data, info.header_offset)[2] + info.compress_size
+        except zipfile.BadZipFile:
+            continue
         if info.flag_bits & 0x8:
             start += _descriptor(data[start : start + 24], info)
         if start < end:

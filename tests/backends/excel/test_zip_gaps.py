@@ -20,7 +20,7 @@ import pytest
 import python_calamine
 
 from sheets_sync.backends.excel import rezip
-from sheets_sync.deflate import member_ends
+from sheets_sync.zipread import member_ends
 from tests.backends.excel.test_zip_prefix import orphan
 from tests.backends.excel.zipcraft import build, every, records, team_file, team_members, write_back
 from tests.support.libreoffice import convert, needs_libreoffice
