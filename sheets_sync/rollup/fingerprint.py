@@ -38,7 +38,7 @@ from sheets_sync.sync.rollup_state import SYNCED
 from sheets_sync.sync.team_rows import naive
 
 RUN_TIME_COLUMN = "Last successful read"  # equals the run's own clock for every fresh row
-MASKED = (IntegerArray, FloatingArray, BooleanArray)  # pandas' public masked arrays
+_MASKED = (IntegerArray, FloatingArray, BooleanArray)  # pandas' public masked arrays
 
 
 def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: object) -> None:
@@ -85,18 +85,27 @@ def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
         empty = data is None or not len(where)
         body = b"" if empty else memoryview(data)[int(where[0]) : int(where[-1])]
         return [np.packbits(nulls).tobytes(), np.diff(where).tobytes(), body]
-    if isinstance(values, MASKED):
+    if isinstance(values, _MASKED):
         mask = column.isna().to_numpy()
         held = values.to_numpy(dtype=cast(Any, values.dtype).numpy_dtype, na_value=0)
+        if isinstance(values, FloatingArray):  # Float32/Float64: as a float64 column's
+            held = _one_zero_one_nan(held)
         return [np.packbits(mask).tobytes(), held.tobytes()]
     if column.dtype == "float64":
-        number = column.to_numpy()
-        number = np.where(number == 0, 0.0, number)  # -0.0 shows 0, as 0.0 does
-        return [np.where(np.isnan(number), np.nan, number).tobytes()]
+        return [_one_zero_one_nan(column.to_numpy()).tobytes()]
     if is_datetime64_dtype(column.dtype):
         return [column.to_numpy().tobytes()]  # NaT is one value
     hashed = pd.util.hash_pandas_object(column, index=False, categorize=False)
     return [hashed.to_numpy().tobytes()]
+
+
+def _one_zero_one_nan(number: np.ndarray) -> np.ndarray:
+    """``number`` (a float array) with -0.0 as 0.0 (both show ``0``) and every NaN, of any
+    sign or payload, as the one NaN; of its own float width. Until 2026-12-07 a masked
+    float column (``Float64``, which no schema column is) kept -0.0 and NaN payloads."""
+    zero, nan = number.dtype.type(0), number.dtype.type(np.nan)
+    number = np.where(number == 0, zero, number)
+    return np.where(np.isnan(number), nan, number)
 
 
 def rollup_fingerprint(rollup: Rollup) -> str:

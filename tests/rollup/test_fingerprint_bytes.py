@@ -178,3 +178,24 @@ def test_masked_columns_are_hashed_as_bytes(dtype: str, monkeypatch: pytest.Monk
     assert under.tolist() == blank.tolist()
     assert digest(blank) == digest(under)
     assert digest(blank) != digest([0, 1])
+
+
+@pytest.mark.parametrize("dtype", ["Float32", "Float64"])
+def test_a_masked_floats_negative_zero_is_zero(dtype: str) -> None:
+    """A masked float column (no schema column is one) hashes -0.0 as 0.0 and any NaN held
+    unmasked (0/0 in a ``Float64``) as the one NaN, as a float64 column does: until
+    2026-12-07 its bytes went in as they were."""
+
+    def digest(values: list[float], mask: list[bool]) -> str:
+        width = np.float32 if dtype == "Float32" else np.float64
+        array = pd.arrays.FloatingArray(np.array(values, dtype=width), np.array(mask))
+        d = hashlib.sha256()
+        fp._frame_digest(d, "t", pd.DataFrame({"n": pd.Series(array)}), pd.Timestamp(0))
+        return d.hexdigest()
+
+    keep = [False, False, False]
+    nan, other_nan = float("nan"), -float("nan")
+    assert digest([-0.0, 1.0, nan], keep) == digest([0.0, 1.0, other_nan], keep)
+    assert digest([0.0, 1.0, 2.0], keep) != digest([1.0, 0.0, 2.0], keep)
+    assert digest([0.0, 1.0, 2.0], keep) != digest([nan, 1.0, 2.0], keep)
+    assert digest([0.0, 1.0, 2.0], [True, False, False]) != digest([0.0, 1.0, 2.0], keep)
