@@ -133,20 +133,22 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     1. An objective's score, the Summary's averages, the totals, company objectives and
     the Trends means all take it, so none of them can differ in the 15th digit as an
     in-order sum, pandas' pairwise ``mean`` and a compensated ``groupby().sum()`` did."""
-    shift = -weight_exponent(max((w for _, w in pairs), default=0.0))
+    weights = [w for _, w in pairs]
+    shift = -weight_exponent(max(weights, default=0.0))
     # plain weights (most) need no scaling: ldexp by 0 is the weight itself
-    scaled = [(v, math.ldexp(w, shift)) for v, w in pairs] if shift else pairs
-    total = _fsum(w for _, w in scaled)
+    if shift:
+        weights = [math.ldexp(w, shift) for w in weights]
+    total = _fsum(weights)
     if total <= 0:
         return None
-    return _fsum(v * w for v, w in scaled) / total
+    return _fsum([v * w for (v, _), w in zip(pairs, weights, strict=True)]) / total
 
 
 def _fsum(terms: Iterable[float]) -> float:
     """``math.fsum``, but what ``sum`` gives where it raises: NaN for inf + -inf, and
     +-inf for a total past the largest float (a hand-edited history score of 1e308 made
     the Trends means raise OverflowError, which no step turned into a message)."""
-    listed = list(terms)
+    listed = terms if isinstance(terms, list) else list(terms)
     try:
         return math.fsum(listed)
     except ValueError:
@@ -156,8 +158,11 @@ def _fsum(terms: Iterable[float]) -> float:
 
 
 def mean(values: Iterable[float]) -> float | None:
-    """``weighted_mean`` with every weight 1: ``fsum(values) / n``; None of no values."""
-    return weighted_mean([(v, 1.0) for v in values])
+    """``weighted_mean`` with every weight 1: ``fsum(values) / n``; None of no values.
+    Summed as that sums (``v * 1.0``, ``n`` ones adding up to ``n``) without making a
+    pair a value: a night's company mean of 10,000 KR scores (``rollup/nights.py``)."""
+    terms = [v * 1.0 for v in values]
+    return _fsum(terms) / len(terms) if terms else None
 
 
 def score_objective(

@@ -14,11 +14,12 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from sheets_sync.domain.models import Band, KeyResult, KRType, Period, Status
-from sheets_sync.domain.scoring import band, score_key_result, weighted_mean
+from sheets_sync.domain.scoring import band, mean, score_key_result, weighted_mean
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.domain.values import parse_number
 from tests.domain.test_team import kr, team
@@ -136,3 +137,19 @@ def test_milestones_and_thresholds_are_0_or_1_at_their_edge() -> None:
     ]:
         key_result = KeyResult("O", "K", type=kind, target=target, current=current)
         assert score_key_result(key_result, period=PERIOD, as_of=PERIOD.end).score == score
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [], [0.5], [0.1, 0.2, 0.3], [-0.0], [-0.0, 0.0], [1e308, 1e308], [math.inf, -math.inf],
+        [math.nan, 1.0], [math.inf, 1.0], [3, True, 0.25], [1e-320, 5e-324], [0.1] * 10_001,
+    ],
+)  # fmt: skip
+def test_mean_is_weighted_mean_with_weights_one(values: list[float]) -> None:
+    """``mean`` sums the values without making (value, 1.0) pairs (2026-12-07), and gives
+    what ``weighted_mean`` of those pairs gives, to the bit (NaN as NaN)."""
+    got, pairs = mean(values), weighted_mean([(v, 1.0) for v in values])
+    assert (got is None) == (pairs is None)
+    if got is not None and pairs is not None:
+        assert got.hex() == pairs.hex() or (math.isnan(got) and math.isnan(pairs))
