@@ -371,11 +371,12 @@ class HistoryStore:
 
     @recovering
     def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
-        """The ``columns`` (of ``KR_COLUMNS`` or ``KPI_COLUMNS``, by ``kind``: "kr" or
-        "kpi") of one date's snapshot rows, typed: a night at a time, the trends of many
-        nights are built without holding them all."""
+        """The ``columns`` (of ``KR_COLUMNS`` or ``KPI_COLUMNS``, by ``kind``: "kr" or "kpi") of
+        one date's snapshot rows, typed (a night at a time: many nights' trends never hold all)."""
         table, types = _TABLES[kind]
-        return self._frame(table, {c: types[c] for c in columns}, "as_of = ?", (date.isoformat(),))
+        read = {c: types[c] for c in columns if c != "date"} or {"date": types["date"]}
+        frame = self._frame(table, read, "as_of = ?", (date.isoformat(),))
+        return history_db.dated(frame, date, columns, types["date"])
 
     def stream(
         self, kind: str, columns: Sequence[str], dates: Sequence[dt.date]
