@@ -9,11 +9,13 @@ the same columns and dtypes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
@@ -327,6 +329,9 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.TEXT:
         return _as_text(series)
     if kind in (Kind.DATE, Kind.DATETIME):
+        days = _plain_dates(series)
+        if days is not None:
+            return days
         # a zone typed by hand (``2026-03-31T00:00:00Z``): the instant in UTC, not a crash;
         # each cell parsed as typed (``format="mixed"``): guessed from the first, a column
         # of ``15/02/2026`` and ``2026-03-01 10:00`` lost the second, with a raw pandas
@@ -342,6 +347,26 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.COUNT:
         return pd.to_numeric(series.astype(object), errors="coerce").round().astype("Int64")
     return series.astype(object).where(series.notna(), None).astype("boolean")
+
+
+def _plain_dates(series: pd.Series) -> pd.Series | None:
+    """An object column of ``datetime.date`` values and None (a fresh row's As of, Due
+    date, KPI as of) as midnights, made by NumPy from the dates themselves: what
+    ``pd.to_datetime`` gives them, without parsing each as any format; else None. A
+    ``datetime`` (a ``date`` subclass: a time, maybe a zone) is not one. Until 2026-12-07
+    every date took the parse: 12 ms of a 500-team night."""
+    if series.dtype != object:
+        return None
+    values = series.tolist()
+    if not {type(v) for v in values} <= {dt.date, type(None)}:
+        return None
+    days = np.array([_NO_DAY if v is None else v.toordinal() for v in values], dtype=np.int64)
+    micros = np.where(days == _NO_DAY, _NAT, (days - _EPOCH_DAY) * _DAY_MICROS)
+    return pd.Series(micros.view("datetime64[us]"), index=series.index)
+
+
+_NO_DAY, _NAT = -1, np.iinfo(np.int64).min  # no ordinal is -1; NaT's int64
+_EPOCH_DAY, _DAY_MICROS = dt.date(1970, 1, 1).toordinal(), 86_400_000_000
 
 
 #: The text columns cut to what a cell holds: prose, which nobody groups or pivots by.
@@ -425,4 +450,6 @@ def _typed(series: pd.Series, kind: Kind) -> pd.Series | None:
         return series.astype("Int64")
     if kind is Kind.FLAG and dtype == "boolean":
         return series
+    if kind is Kind.FLAG and dtype == np.bool_:  # no blank to keep: as the cast gives it
+        return series.astype("boolean")
     return None
