@@ -362,7 +362,7 @@ def _plain_dates(series: pd.Series) -> pd.Series | None:
         return None
     days = np.array([_NO_DAY if v is None else v.toordinal() for v in values], dtype=np.int64)
     micros = np.where(days == _NO_DAY, _NAT, (days - _EPOCH_DAY) * _DAY_MICROS)
-    return pd.Series(micros.view("datetime64[us]"), index=series.index)
+    return pd.Series(micros.view("datetime64[us]"), index=series.index, name=series.name)
 
 
 _NO_DAY, _NAT = -1, np.iinfo(np.int64).min  # no ordinal is -1; NaT's int64

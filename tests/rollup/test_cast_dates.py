@@ -32,7 +32,7 @@ def _parsed(series: pd.Series) -> pd.Series:
 @pytest.mark.parametrize("kind", [Kind.DATE, Kind.DATETIME])
 @pytest.mark.parametrize("values", [EDGES, [None, None], [dt.date(2026, 11, 20)] * 3, []])
 def test_plain_dates_cast_as_parsed(kind: Kind, values: list[dt.date | None]) -> None:
-    series = pd.Series(values, dtype=object, index=pd.RangeIndex(len(values)))
+    series = pd.Series(values, dtype=object, index=pd.RangeIndex(len(values)), name="Due date")
     assert schema._plain_dates(series) is not None
     cast = schema._cast(series, kind)
     pd.testing.assert_series_equal(cast, _parsed(series), check_exact=True)
