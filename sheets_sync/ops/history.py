@@ -7,7 +7,7 @@ rollup) read while a sync writes. Teams whose run failed are not touched, so the
 whatever that date held before. Schema and rationale: ``docs/operations.md``; the tables
 and columns: ``history_schema.py``; which nights a run records: ``history_dates.py``;
 what a night's alerts compare with: ``history_alerts.py``; the SQLite file's
-transactions, damage and values read back: ``history_db.py``.
+transactions, damage and values read back (typed, a chunk at a time): ``history_db.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sheets_sync.loggers import get_logger
 from sheets_sync.native_threads import import_quietly
 from sheets_sync.ops import history_alerts, history_db, history_pending, history_teams
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
-from sheets_sync.ops.history_db import DAMAGED, day, recovering, reporting, transaction, typed
+from sheets_sync.ops.history_db import DAMAGED, day, recovering, reporting, transaction
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
     _KPI_FIELDS,
     _KR_FIELDS,
@@ -306,20 +306,9 @@ class HistoryStore:
 
     def _frame(self, table: str, columns: dict[str, str], where: str, params: Any) -> pd.DataFrame:
         sql = _select(table, columns, where)
-        import_quietly()  # before pandas, which imports numpy and pyarrow
-        import pandas as pd  # only readers pay for it; the engine imports this module
-
-        def typed_rows(rows: list[Any]) -> pd.DataFrame:
-            return typed(self.path, pd.DataFrame.from_records(rows, columns=list(columns)), columns)
-
-        # A chunk of rows at a time: as Python rows a night's snapshot of every KR took
-        # several times the size of the typed frame it ends up in.
+        import_quietly()  # before read_typed's pandas, which imports numpy and pyarrow
         with self._connect() as conn:
-            cursor = conn.execute(sql, params)
-            chunks = [typed_rows(rows) for rows in iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])]
-        if len(chunks) == 1:
-            return chunks[0]
-        return pd.concat(chunks, ignore_index=True) if chunks else typed_rows([])
+            return history_db.read_typed(self.path, conn.execute(sql, params), columns, CHUNK_ROWS)
 
     def _history(
         self, table: str, columns: dict[str, str], last_n: int, through: dt.date | None
@@ -371,8 +360,9 @@ class HistoryStore:
 
     @recovering
     def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
-        """The ``columns`` (of ``KR_COLUMNS`` or ``KPI_COLUMNS``, by ``kind``: "kr" or "kpi") of
-        one date's snapshot rows, typed (a night at a time: many nights' trends never hold all)."""
+        """The ``columns`` (of ``KR_COLUMNS`` or ``KPI_COLUMNS``, by ``kind``: "kr" or
+        "kpi") of one date's snapshot rows, typed: a night at a time, the trends of many
+        nights are built without holding them all."""
         table, types = _TABLES[kind]
         read = {c: types[c] for c in columns if c != "date"} or {"date": types["date"]}
         frame = self._frame(table, read, "as_of = ?", (date.isoformat(),))

@@ -162,6 +162,24 @@ def typed(path: Path, frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFr
         raise edited(path, f"a value of the wrong type ({exc})") from None
 
 
+def read_typed(
+    path: Path, cursor: sqlite3.Cursor, columns: dict[str, str], chunk_rows: int
+) -> pd.DataFrame:
+    """The rows ``cursor`` gives, as a frame of the ``columns`` (``typed``), read a chunk
+    of ``chunk_rows`` rows at a time: as Python rows a night's snapshot of every KR took
+    several times the size of the typed frame it ends up in. The caller has imported
+    pandas (``HistoryStore._frame``: ``native_threads.import_quietly`` first)."""
+    import pandas as pd
+
+    def typed_rows(rows: list[Any]) -> pd.DataFrame:
+        return typed(path, pd.DataFrame.from_records(rows, columns=list(columns)), columns)
+
+    chunks = [typed_rows(rows) for rows in iter(lambda: cursor.fetchmany(chunk_rows), [])]
+    if len(chunks) == 1:
+        return chunks[0]
+    return pd.concat(chunks, ignore_index=True) if chunks else typed_rows([])
+
+
 def dated(frame: pd.DataFrame, date: dt.date, columns: Sequence[str], dtype: str) -> pd.DataFrame:
     """``frame``, one night's rows read without their ``date`` (``HistoryStore.night``),
     with it in its place among ``columns``: the night's, every row's by the query, and not
