@@ -144,12 +144,20 @@ def test_milestones_and_thresholds_are_0_or_1_at_their_edge() -> None:
     [
         [], [0.5], [0.1, 0.2, 0.3], [-0.0], [-0.0, 0.0], [1e308, 1e308], [math.inf, -math.inf],
         [math.nan, 1.0], [math.inf, 1.0], [3, True, 0.25], [1e-320, 5e-324], [0.1] * 10_001,
+        [1e16, 1.0, -1e16],
     ],
 )  # fmt: skip
 def test_mean_is_weighted_mean_with_weights_one(values: list[float]) -> None:
     """``mean`` sums the values without making (value, 1.0) pairs (2026-12-07), and gives
-    what ``weighted_mean`` of those pairs gives, to the bit (NaN as NaN)."""
+    what ``weighted_mean`` of those pairs gives, to the bit (NaN as NaN); a finite one is
+    also the correctly rounded sum over the count, worked out here, not by either."""
     got, pairs = mean(values), weighted_mean([(v, 1.0) for v in values])
     assert (got is None) == (pairs is None)
     if got is not None and pairs is not None:
         assert got.hex() == pairs.hex() or (math.isnan(got) and math.isnan(pairs))
+    if values and all(math.isfinite(v) for v in values):
+        try:  # the literal reference: docs/rollup.md's "One mean", weights 1
+            reference = math.fsum([v * 1.0 for v in values]) / len(values)
+        except OverflowError:  # a sum past the largest float: not a finite case
+            return
+        assert got is not None and got.hex() == reference.hex()
