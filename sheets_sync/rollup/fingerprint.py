@@ -62,9 +62,9 @@ def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
     mask, its values' lengths and their UTF-8 bytes (a null's none, whatever its slot
     spans); NumPy values (a NaN always the one NaN, -0.0 as 0.0: both show ``0``; the
     spliced cells write ``0``, xlsxwriter's ``-0``) and masked ones (the values under the
-    mask as 0) as their bytes. Until
-    2026-12-07 ``pd.util.hash_pandas_object`` hashed each text through a Python object:
-    70 ms of a 500-team night's CPU. For these kinds (all the schema's dtypes), equal
+    mask as 0; a float NaN held unmasked, a blank cell as NA is, as masked) as their
+    bytes. Until 2026-12-07 ``pd.util.hash_pandas_object`` hashed each text through a
+    Python object: 70 ms of a 500-team night's CPU. For these kinds (all the schema's dtypes), equal
     columns give equal bytes and another value (-0.0 is 0.0's), length or blank other
     bytes; the dtype's name is hashed beside them (``_frame_digest``). A column of
     another kind (object, category, ...) is hashed by ``pd.util.hash_pandas_object`` as
@@ -88,8 +88,9 @@ def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
     if isinstance(values, _MASKED):
         mask = column.isna().to_numpy()
         held = values.to_numpy(dtype=cast(Any, values.dtype).numpy_dtype, na_value=0)
-        if isinstance(values, FloatingArray):  # Float32/Float64: as a float64 column's
-            held = _one_zero_one_nan(held)
+        if isinstance(values, FloatingArray):  # Float32/Float64: -0.0 as 0.0, and a NaN
+            blank = np.isnan(held)  # held unmasked (a blank cell, as NA is) as the mask's
+            mask, held = mask | blank, _one_zero_one_nan(np.where(blank, held.dtype.type(0), held))
         return [np.packbits(mask).tobytes(), held.tobytes()]
     if column.dtype == "float64":
         return [_one_zero_one_nan(column.to_numpy()).tobytes()]
