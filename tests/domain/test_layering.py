@@ -39,7 +39,9 @@ PURE_STDLIB = frozenset(
         "unicodedata",
     }
 )
-OURS = frozenset({"sheets_sync.errors", "sheets_sync.grid", "sheets_sync.pickling"})
+OURS = frozenset(
+    {"sheets_sync.errors", "sheets_sync.grid", "sheets_sync.numfmt", "sheets_sync.pickling"}
+)
 #: calls that read the clock or the outside world with no import to show it (``time``,
 #: ``os`` and ``pathlib`` are refused as imports): builtins, and ``dt.date.today()``
 FORBIDDEN_CALLS = frozenset({"open", "input", "print", "now", "utcnow", "today"})
@@ -120,3 +122,16 @@ def test_domain_imports_no_private_name(path: Path) -> None:
         if alias.name.startswith("_")
     ]
     assert not private
+
+
+def test_the_google_backend_builds_on_no_excel_module() -> None:
+    """What both backends read alike (a format code's percent rule) is in a shared pure
+    module (``numfmt``): the Google backend imported it from the Excel one until
+    2026-12-07."""
+    found = [
+        f"{path.relative_to(PACKAGE).as_posix()}:{line}: import {name}"
+        for path in sorted((PACKAGE / "backends" / "gsheets").glob("*.py"))
+        for line, name in imports(parsed(path), dotted(path))
+        if within(name, "sheets_sync.backends.excel")
+    ]
+    assert not found

@@ -6,7 +6,7 @@ it is 1 out of 10, typed as 100% it is certainty, and both are stored as ``<v>1<
 cell's number format tells them apart, and calamine gives values without formats, so
 this finds those few cells in the worksheet XML (byte searches for ``>1</``, not a parse)
 and the percent formats in ``styles.xml`` (built-in 9 and 10, or a custom code with a
-``%`` outside quotes).
+``%`` outside quotes: ``numfmt.is_percent_code``, the Google read's rule too).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from sheets_sync.backends.excel.xmlutil import (
 )
 from sheets_sync.backends.excel.xmlutil import PREFIX as _P
 from sheets_sync.errors import WorkbookError
+from sheets_sync.numfmt import is_percent_code
 
 _V_OPEN = re.compile(rb"<" + _P + rb"v>")
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^<>]*)>")
@@ -48,62 +49,7 @@ _XF = re.compile(rb"<" + _P + rb"xf\b([^<>]*)>")
 #: where ``[^>]*`` stopped, so the code was not read and 100% read as 1 of 10 (until
 #: 2026-12-06); the attributes matched as ``tag_re`` matches them
 _NUM_FMT = re.compile(rb"<" + _P + rb"numFmt" + TAG_ATTRS + rb"\s*/?>")
-#: a format code's literal text (quoted, ``[colour]``/``[condition]``, ``\x``, ``_x``,
-#: ``*x``), by the openers (``"``, ``[``) known to have no end left in the code, which
-#: start none; with none, the regex the code was read by before 2026-12-07
-_LITERAL_TEXTS = {
-    "": r'"[^"]*"|\[[^\]]*\]|[\\_*][^\n]',
-    '"': r"\[[^\]]*\]|[\\_*][^\n]",
-    "[": r'"[^"]*"|[\\_*][^\n]',
-    '"[': r"[\\_*][^\n]",
-}
-_LITERALS = {left: re.compile(text) for left, text in _LITERAL_TEXTS.items()}
-#: the code up to its first opener with no end: literals and other text, possessively
-#: (an escape or spacer last or before a line break is other text, as the regex's ``.``)
-_TO_UNENDED = {
-    left: re.compile(
-        "(?:[^"
-        + re.escape('"[\\_*'.translate({ord(c): None for c in left}))
-        + "]+|"
-        + text
-        + r"|[\\_*])*+"
-    )
-    for left, text in _LITERAL_TEXTS.items()
-}
 BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
-
-
-def is_percent_code(code: str) -> bool:
-    """A number format code that shows a percentage: a ``%`` that is not quoted text,
-    an escaped character or a ``[colour]``/``[condition]``."""
-    return "%" in code and "%" in outside_literals(code)
-
-
-def outside_literals(code: str) -> str:
-    r"""``code`` without its quoted text, ``[colour]``/``[condition]`` sections, escaped
-    characters (``\x``) and spacers (``_x``, ``*x``): what the regex
-    ``"[^"]*"|\[[^\]]*\]|\\.|_.|\*.`` removed, and by it when every ``[`` has a ``]``
-    after it. Otherwise the regex looked for a ``]`` from each ``[`` past the last ``]``
-    to the end of the code: 32,767 of them took 0.5 s and a 1 MB code in ``styles.xml``
-    minutes (until 2026-12-07). Then the code is read up to its first ``"`` or ``[``
-    with no end (kept, as the regex kept it: no later one of its kind has an end
-    either), and on without that opener: one regex call per run, a handful per code
-    (one per literal, from 2026-12-07, read a code of 40 MB of ``_`` in 50 s, not 10)."""
-    kept: list[str] = []
-    unended = ""
-    pos = 0
-    while "[" not in unended and code.rfind("[", pos) > code.rfind("]", pos):
-        end = _TO_UNENDED[unended].match(code, pos)
-        assert end is not None  # it matches the empty text
-        kept.append(_LITERALS[unended].sub("", code[pos : end.end()]))
-        if end.end() == len(code):
-            return "".join(kept)
-        opener = code[end.end()]
-        kept.append(opener)
-        unended = "".join(sorted(unended + opener))
-        pos = end.end() + 1
-    kept.append(_LITERALS[unended].sub("", code[pos:]))
-    return "".join(kept)
 
 
 def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
@@ -244,8 +190,6 @@ def _cell_of(xml: bytes, at: int) -> tuple[int, bytes] | None:
 __all__ = [
     "cell_xfs",
     "cells_in_styles",
-    "is_percent_code",
-    "outside_literals",
     "percent_cells",
     "percent_ones",
     "percent_styles",

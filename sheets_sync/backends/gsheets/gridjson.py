@@ -11,7 +11,6 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
-from sheets_sync.backends.excel.percent import is_percent_code
 from sheets_sync.backends.gsheets import arrays
 from sheets_sync.backends.gsheets.cellshape import checked_cell, owned_fill
 from sheets_sync.backends.gsheets.chips import chip_text
@@ -30,6 +29,7 @@ from sheets_sync.grid import (
     column_spans,
     quote_tab,
 )
+from sheets_sync.numfmt import is_percent_code
 
 ERROR_CODES = {
     "DIVIDE_BY_ZERO": "#DIV/0!",

@@ -1,4 +1,4 @@
-"""A format code's literal text (``percent.outside_literals``) and a text's CDATA sections
+"""A format code's literal text (``numfmt.outside_literals``) and a text's CDATA sections
 (``xmlutil.cdata_split``) were found by regexes that looked for an end from each start
 with no end after it, to the end of the text: quadratic (32,767 ``[`` in a format code
 0.5 s, a 1 MB one minutes; 32,767 ``<![CDATA[`` 122 s, until 2026-12-07). Each is now a
@@ -17,9 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_sync.backends.excel import percent, xmlutil
-from sheets_sync.backends.excel.percent import is_percent_code, outside_literals
+from sheets_sync import numfmt
+from sheets_sync.backends.excel import xmlutil
 from sheets_sync.backends.excel.xmlutil import cdata_split, xml_text
+from sheets_sync.numfmt import is_percent_code, outside_literals
 from tests.support.scripts import run_script
 
 #: each as it was
@@ -76,9 +77,9 @@ class CountedPattern:
 def counted(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every regex ``outside_literals`` and ``cdata_split`` call counted."""
     for name in ("_LITERALS", "_TO_UNENDED"):
-        table = getattr(percent, name)
+        table = getattr(numfmt, name)
         counted_table = {left: CountedPattern(regex) for left, regex in table.items()}
-        monkeypatch.setattr(percent, name, counted_table)
+        monkeypatch.setattr(numfmt, name, counted_table)
     monkeypatch.setattr(xmlutil, "_CDATA", CountedPattern(xmlutil._CDATA))
 
 

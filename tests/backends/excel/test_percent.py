@@ -13,12 +13,7 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.odsscan import PERCENT_CELLS_KEPT, scan_ods
-from sheets_sync.backends.excel.percent import (
-    is_percent_code,
-    percent_cells,
-    percent_ones,
-    percent_styles,
-)
+from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
 from sheets_sync.domain.lint import lint_team
 from sheets_sync.domain.models import Period
@@ -27,6 +22,7 @@ from sheets_sync.grid import SheetGrid
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
+from sheets_sync.numfmt import is_percent_code
 from tests.conftest import OKR_ROWS, write_team
 from tests.support.libreoffice import convert, needs_libreoffice
 from tests.support.scripts import HANG
