@@ -165,17 +165,41 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     pattern = str(number_format.get("pattern", ""))
     if kind in DATE_TYPES:
         return format_date_time(value, pattern or "yyyy-mm-dd")
-    decimals = len(pattern.split(".")[1].rstrip('%"')) if "." in pattern else 0
-    if (kind == "PERCENT" and not pattern) or pattern.endswith("%"):  # a pattern decides
-        return f"{value * 100:.{decimals}f}%"
-    if kind == "CURRENCY" or pattern.startswith('"$"'):
+    if not pattern:
+        return f"{value * 100:.0f}%" if kind == "PERCENT" else general_format(value)
+    tokens = _NUMBER_TOKEN.findall(pattern.split(";", maxsplit=1)[0])
+    runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
+    digits = tokens[runs[0]] if runs else ""
+    decimals = sum(c in "0#?" for c in digits.partition(".")[2])
+    # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
+    # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
+    # 2026-12-07, which the reader and Google count as no percentage
+    if "%" in tokens:
+        value *= 100
+    elif kind == "CURRENCY" or pattern.startswith('"$"'):
         sign = "-" if value < 0 else ""
         return f"{sign}${_grouped(abs(value), decimals)}"
-    if "," in pattern:
-        return _grouped(value, decimals)
-    if pattern:
-        return f"{value:.{decimals}f}"
-    return general_format(value)
+    shown = _grouped(value, decimals) if "," in digits else f"{value:.{decimals}f}"
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if i in runs:  # the number, shown once (at the first run of digit places)
+            out.append(shown if i == runs[0] else "")
+        elif token[0] == '"':
+            out.append(token[1:-1])
+        elif token[0] == "\\":
+            out.append(token[1:])
+        elif token[0] == "_":
+            out.append(" ")
+        elif token[0] not in "*[":  # a fill, a [colour] or [condition]: nothing shown
+            out.append(token)
+    return "".join(out)
+
+
+#: a number pattern's tokens, by Google's guide (developers.google.com/sheets/api/guides/
+#: formats): quoted text, a ``\``-escaped character, ``_`` or ``*`` and the character after
+#: it, a ``[colour]`` or ``[condition]``, a run of digit places, or one other character
+_NUMBER_TOKEN = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]|\.?[0#?][0#?,.]*|.', re.DOTALL)
+_PLACES = re.compile(r"\.?[0#?]")
 
 
 #: what a cell in error shows (its ``formattedValue``), by Google's ``ErrorType``

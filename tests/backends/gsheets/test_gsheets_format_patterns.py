@@ -1,0 +1,74 @@
+"""A cell's number format pattern, as the emulator shows it and the reader reads it: one
+rule for both, the pattern's bare ``%`` (``numfmt.is_percent_code`` in the product, the
+emulator's own tokens in the fake, which imports nothing of the product's rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.cellvalues import format_number
+
+pytestmark = pytest.mark.emulator
+
+
+def _formatted(emulator: Emulator, client: Any, column: list[Any], formats: list[Any]) -> str:
+    """A team sheet whose Confidence column holds ``column``, each cell below the header in
+    its number format of ``formats`` (written as a script writes one, by repeatCell)."""
+    key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], *([v] for v in column)]})
+    requests = [
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": r, "endRowIndex": r + 1},
+                "cell": {"userEnteredFormat": {"numberFormat": f}},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        }
+        for r, f in enumerate(formats, start=1)
+    ]
+    client.batch_update(key, {"requests": requests}, source="user", what="edit")
+    return key
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"),
+    [
+        ("0%", "100%"),
+        ("0.0%", "100.0%"),
+        ("0\\%", "1%"),
+        ('0"%"', "1%"),
+        ('0.00" %"', "1.00 %"),
+        ("[Red]0%", "100%"),
+        ("0.00", "1.00"),
+    ],
+)
+def test_a_pattern_shows_a_percentage_by_its_bare_percent_sign(pattern: str, shown: str) -> None:
+    """Google's guide: ``\\`` and quotes make the next character or the text literal, a bare
+    ``%`` multiplies by 100. The emulator looked at ``pattern.endswith("%")``: ``0\\%``
+    showed 1 as 100% (until 2026-12-07), though the reader, as Google, read no percentage."""
+    for kind in ("NUMBER", "PERCENT"):
+        assert format_number(1, {"type": kind, "pattern": pattern}) == shown, kind
+
+
+def test_the_emulator_shows_a_percentage_where_the_reader_reads_one(
+    emulator: Emulator, client: Any
+) -> None:
+    """Each cell's 1 is shown as 100% (its ``formattedValue``) exactly where the reader,
+    on the same cells, found a percent cell."""
+    patterns = ["0%", "0.0%", '0"%"', "0\\%", "0.00", '0.0" %"', "[Blue]0%"]
+    key = _formatted(
+        emulator, client, [1] * len(patterns), [{"type": "NUMBER", "pattern": p} for p in patterns]
+    )
+    shown = [row[0] for row in emulator.values(key, "OKRs!A2:A8")]
+    assert shown == ["100%", "100.0%", "1%", "1%", "1.00", "1.0 %", "100%"]
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    shown_percent = {(r, 1) for r, text in enumerate(shown, start=2) if _hundred_percent(text)}
+    assert grid.percent_cells == shown_percent == {(2, 1), (3, 1), (8, 1)}
+
+
+def _hundred_percent(text: str) -> bool:
+    """``text`` shows 1 as a percentage: 100 and a ``%``."""
+    return text.endswith("%") and float(text[:-1]) == 100
