@@ -1,7 +1,7 @@
-"""Number format codes as both backends read them: whether a code shows a percentage.
-Pure (no I/O): an .xlsx's ``formatCode`` (``backends/excel/percent.py``) and a Google
-cell's ``numberFormat.pattern`` (``backends/gsheets/gridjson.py``) are read by the same
-rules, so a code is a percentage the same way in both (until 2026-12-07 the Google
+"""Number format codes as both backends read them: whether a code shows a percentage, or
+a date. Pure (no I/O): an .xlsx's ``formatCode`` (``backends/excel/percent.py``) and a
+Google cell's ``numberFormat.pattern`` (``backends/gsheets/gridjson.py``) are read by the
+same rules, so a code is a percentage the same way in both (until 2026-12-07 the Google
 backend imported the rule from the Excel one)."""
 
 from __future__ import annotations
@@ -32,10 +32,24 @@ _TO_UNENDED = {
 }
 
 
+#: the letters of a date or time element (year, month or minute, day, hour, second), in
+#: either case, as Google's date-time tokens and Excel's date codes spell them
+_DATE_OR_TIME = re.compile(r"[ymdhsYMDHS]")
+
+
 def is_percent_code(code: str) -> bool:
     """A number format code that shows a percentage: a ``%`` that is not quoted text,
     an escaped character or a ``[colour]``/``[condition]``."""
     return "%" in code and "%" in outside_literals(code)
+
+
+def shows_date_or_time(code: str) -> bool:
+    """A format code with a date or time element (``yyyy-mm-dd``, ``h:mm``, ``[h]:mm``'s
+    ``mm``) outside its literal text: what can show a number as a day or a time. A code
+    with none (``0.00``, ``0 "days"``, ``\\d0``) shows the number as a number whichever
+    way it is read: as a number pattern, or as a date pattern whose other characters are
+    literals."""
+    return _DATE_OR_TIME.search(outside_literals(code)) is not None
 
 
 def outside_literals(code: str) -> str:
@@ -65,4 +79,4 @@ def outside_literals(code: str) -> str:
     return "".join(kept)
 
 
-__all__ = ["is_percent_code", "outside_literals"]
+__all__ = ["is_percent_code", "outside_literals", "shows_date_or_time"]

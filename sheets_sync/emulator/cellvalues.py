@@ -86,6 +86,14 @@ def _dt_kind(token: str) -> str:
     return "frac" if token[0] == "0" else ""
 
 
+def _shows_date_time(pattern: str) -> bool:
+    """A pattern with a date or time token: one with none (``0.00`` under a DATE type) is
+    taken as the number pattern it reads as, the pattern governing the display whatever
+    the type, as for a percentage (until 2026-12-07 it showed its characters as literals,
+    46000 as "0.00", where the reader reads the number)."""
+    return any(_dt_kind(t) not in ("", "frac") for t in _DT_TOKEN.findall(pattern))
+
+
 def _ampm(token: str, pm: bool) -> str:
     if token.lower() == "a/p":  # a/p, A/P: the letter in the token's own case
         return token[2] if pm else token[0]
@@ -163,7 +171,7 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
         return general_format(value)
     kind = number_format.get("type", "NUMBER")
     pattern = str(number_format.get("pattern", ""))
-    if kind in DATE_TYPES:
+    if kind in DATE_TYPES and (not pattern or _shows_date_time(pattern)):
         return format_date_time(value, pattern or "yyyy-mm-dd")
     if not pattern:
         return f"{value * 100:.0f}%" if kind == "PERCENT" else general_format(value)

@@ -445,4 +445,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 193: the same grid; a Google number format's pattern, when given, decides whether
     # its cells show a percentage whatever the type: PERCENT "0.00" is no percent cell (192
     # read it one, its 2 the error of 200%)
-    assert (FORMAT, fields[-1]) == (193, "grouped_rows")
+    # 194: the same grid; a Google DATE or DATE_TIME number format's pattern, when given,
+    # decides whether its cells show a date: {DATE, "0.00"} reads its number (193 read
+    # 46000 as the date 2025-12-09)
+    assert (FORMAT, fields[-1]) == (194, "grouped_rows")

@@ -29,7 +29,7 @@ from sheets_sync.grid import (
     column_spans,
     quote_tab,
 )
-from sheets_sync.numfmt import is_percent_code
+from sheets_sync.numfmt import is_percent_code, shows_date_or_time
 
 ERROR_CODES = {
     "DIVIDE_BY_ZERO": "#DIV/0!",
@@ -51,8 +51,13 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
         return None
     if "numberValue" in value:
         number = float(value["numberValue"])
-        kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
-        if kind in ("DATE", "DATE_TIME") and (moment := _dated(number, kind)) is not None:
+        fmt = cell.get("effectiveFormat", {}).get("numberFormat", {})
+        kind = fmt.get("type")
+        if (
+            kind in ("DATE", "DATE_TIME")
+            and _shows_date(fmt)
+            and (moment := _dated(number, kind)) is not None
+        ):
             return moment
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if "stringValue" in value:
@@ -71,6 +76,18 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
         typed = entered is not None and "formulaValue" not in entered
         return CellError(code, str(error.get("message") or ""), typed)
     return None
+
+
+def _shows_date(fmt: Mapping[str, Any]) -> bool:
+    """A DATE or DATE_TIME format shows its number as a date: with no pattern (the type's
+    default one), or a pattern with a date or time element. A pattern given governs the
+    display, as for a percentage (``_in_percent``): ``{"type": "DATE", "pattern": "0.00"}``
+    shows 46000 as 46000.00, and it read as 2025-12-09 (until 2026-12-07). A NUMBER
+    format's date pattern stays a number: Google's own UI and Apps Script give a date
+    pattern the DATE type, and how Google reads a date pattern under a NUMBER type (as
+    dates, or its letters as literals) is not documented."""
+    pattern = fmt.get("pattern")
+    return not isinstance(pattern, str) or not pattern or shows_date_or_time(pattern)
 
 
 def _dated(serial: float, kind: str) -> dt.date | None:

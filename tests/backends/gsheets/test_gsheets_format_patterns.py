@@ -4,6 +4,7 @@ emulator's own tokens in the fake, which imports nothing of the product's rules)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -72,3 +73,37 @@ def test_the_emulator_shows_a_percentage_where_the_reader_reads_one(
 def _hundred_percent(text: str) -> bool:
     """``text`` shows 1 as a percentage: 100 and a ``%``."""
     return text.endswith("%") and float(text[:-1]) == 100
+
+
+def test_a_date_format_whose_pattern_shows_no_date_reads_its_number(
+    emulator: Emulator, client: Any
+) -> None:
+    """A pattern given governs the display, as it decides a percentage: a script's
+    ``{"type": "DATE", "pattern": "0.00"}`` shows 46000 as 46000.00, yet it read as the
+    date 2025-12-09 (until 2026-12-07: the type alone decided a date). A date pattern, or
+    none (the type's default), is still a date; a NUMBER type's date pattern still a
+    number (docs/google-sheets.md says why)."""
+    formats: list[dict[str, str]] = [
+        {"type": "DATE", "pattern": "0.00"},
+        {"type": "DATE_TIME", "pattern": "#,##0"},
+        {"type": "DATE", "pattern": '0 "days"'},
+        {"type": "DATE", "pattern": "yyyy-mm-dd"},
+        {"type": "DATE_TIME", "pattern": "M/d/yyyy"},
+        {"type": "DATE"},
+        {"type": "NUMBER", "pattern": "0.00"},
+    ]
+    key = _formatted(emulator, client, [46000] * len(formats), formats)
+    shown = [row[0] for row in emulator.values(key, "OKRs!A2:A8")]
+    assert shown == [
+        "46000.00",
+        "46,000",
+        "46000 days",
+        "2025-12-09",
+        "12/9/2025",
+        "2025-12-09",
+        "46000.00",
+    ]
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    read = [row[0] for row in grid.rows[1:]]
+    day = dt.date(2025, 12, 9)
+    assert read == [46000, 46000, 46000, day, dt.datetime(2025, 12, 9), day, 46000]
