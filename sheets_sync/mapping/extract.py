@@ -329,14 +329,14 @@ def extract_tab(
         cell = from_above.get("confidence", (row, input_cols.get("confidence", 0)))
         over = bool(grid.percent_cells) and _over_percent(grid, cell, values.get("confidence"))
         percent: frozenset[str] = frozenset()
-        if row_kind != "objective":
-            at = cells.columns
+        if row_kind != "objective":  # a value filled down: by the cell it came from, as
+            at = cells.columns  # Confidence is (until 2026-12-07 by the blank cell below)
             percent = frozenset(
                 n
                 for n in PERCENT_CHECKED[row_kind]
                 if n in at
                 and (
-                    ((row, at[n]) in grid.percent_cells and _number(values[n]))
+                    (from_above.get(n, (row, at[n])) in grid.percent_cells and _number(values[n]))
                     or is_percent_text(values[n])
                 )
             )

@@ -448,4 +448,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 194: the same grid; a Google DATE or DATE_TIME number format's pattern, when given,
     # decides whether its cells show a date: {DATE, "0.00"} reads its number (193 read
     # 46000 as the date 2025-12-09)
-    assert (FORMAT, fields[-1]) == (194, "grouped_rows")
+    # 195: the same grid; RowRecord.percent: a percent-checked value filled down is judged
+    # by the cell it came from (194: by the blank cell it was filled into)
+    assert (FORMAT, fields[-1]) == (195, "grouped_rows")

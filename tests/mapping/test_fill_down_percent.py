@@ -1,0 +1,82 @@
+"""A value of a percent-checked field (``extract.PERCENT_CHECKED``) filled down into the
+blank cell below shows a percentage as the cell it came from does: until 2026-12-07 the
+blank cell's own format decided, so a target of 40% copied down was a plain 0.4 on the
+rows below (lint's percent checks silent there), and a blank cell in a percent format
+made a plain number copied into it a percentage. Confidence was judged so already
+(``RowRecord.percent_confidence``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.domain.models import TeamInput
+from sheets_sync.mapping.extract import PERCENT_CHECKED, extract
+from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+from tests.conftest import write_team
+
+OKR_COLUMN = {f: openpyxl.utils.get_column_letter(i) for i, (f, _) in enumerate(OKR_FIELDS, 1)}
+KPI_COLUMN = {f: openpyxl.utils.get_column_letter(i) for i, (f, _) in enumerate(KPI_FIELDS, 1)}
+
+
+def _kr(kr_id: str) -> list[object]:
+    return ["O1", "Grow", None, None, kr_id, "x", "Ann", "number", 0, 0.5, 0.2, None, 1, 7]
+
+
+def _kpi(kpi_id: str) -> list[object]:
+    head = [kpi_id, "Conv", "Ann", "leading", "monthly", "%", "higher"]
+    return [*head, 0.05, 0.01, 0.09, 0.01, 0.048, 0.04, dt.date(2026, 11, 20)]
+
+
+def _read(tmp_path: Path, tab: str, field: str, value: object, percent_row: int) -> TeamInput:
+    """A tab of two rows whose ``field`` is ``value`` on the first and blank on the second,
+    filled down (``fill_down``), the cell of row ``percent_row`` (2 the typed one, 3 the
+    blank one) in the format ``0%``."""
+    okr_rows, kpi_rows = [_kr("KR1"), _kr("KR2")], [_kpi("KPI-1"), _kpi("KPI-2")]
+    rows, column = (okr_rows, OKR_COLUMN) if tab == "OKRs" else (kpi_rows, KPI_COLUMN)
+    at = list(column).index(field)
+    rows[0][at], rows[1][at] = value, None
+    path = write_team(tmp_path / "sales.xlsx", okr_rows, kpi_rows)
+    book = openpyxl.load_workbook(path)
+    book[tab][f"{column[field]}{percent_row}"].number_format = "0%"
+    book.save(path)
+    mapping = load_mapping("standard")
+    which = "okrs" if tab == "OKRs" else "kpis"
+    spec = getattr(mapping, which)
+    spec = spec.model_copy(update={"fill_down": (*spec.fill_down, field)})
+    mapping = mapping.model_copy(update={which: spec})
+    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    return build_team_input("Sales", extract(data, mapping))
+
+
+@pytest.mark.parametrize("field", PERCENT_CHECKED["kr"])
+def test_a_key_results_value_filled_from_a_percent_cell_shows_a_percentage(
+    tmp_path: Path, field: str
+) -> None:
+    team = _read(tmp_path, "OKRs", field, 0.4, percent_row=2)
+    assert [getattr(k, field) for k in team.key_results] == [0.4, 0.4]
+    assert [field in k.shown_as_percent for k in team.key_results] == [True, True]
+
+
+@pytest.mark.parametrize("field", PERCENT_CHECKED["kr"])
+def test_a_plain_value_filled_into_a_blank_percent_cell_shows_none(
+    tmp_path: Path, field: str
+) -> None:
+    team = _read(tmp_path, "OKRs", field, 0.4, percent_row=3)
+    assert [field in k.shown_as_percent for k in team.key_results] == [False, False]
+
+
+@pytest.mark.parametrize("field", PERCENT_CHECKED["kpi"])
+@pytest.mark.parametrize("percent_row", [2, 3])
+def test_a_kpis_value_filled_down_shows_a_percentage_as_its_cell_does(
+    tmp_path: Path, field: str, percent_row: int
+) -> None:
+    team = _read(tmp_path, "KPIs", field, 0.04, percent_row=percent_row)
+    shown = [field in k.shown_as_percent for k in team.kpis]
+    assert shown == [percent_row == 2] * 2, (field, percent_row)
