@@ -15,7 +15,7 @@ from sheets_sync.domain.models import (
     Severity,
     TeamInput,
 )
-from sheets_sync.domain.scales import KPI_NUMBERS, kpi_scale_warning, whole_beside
+from sheets_sync.domain.scales import KPI_NUMBERS, hundredfold, kpi_scale_warning, whole_beside
 from sheets_sync.domain.units import WHOLE_PERCENT, is_percent_unit
 from sheets_sync.domain.values import show_number
 
@@ -37,7 +37,7 @@ def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[s
         if value is not None and abs(value) > WHOLE_PERCENT:
             shown = f"{value:g}"
             return field, (
-                f"{shown} with unit {unit.strip()} is {value * 100:g} %; type percentages as "
+                f"{shown} with unit {unit.strip()} is {hundredfold(value)} %; type percentages as "
                 f"{shown}% or {value / 100:g}"
             )
     return None
@@ -60,8 +60,8 @@ def _percent_in_count(kr: KeyResult) -> tuple[str, str] | None:
                 else ("has no unit")
             )
             return field, (
-                f"{value * 100:g}% (stored {value:g}) is a percentage, but key result {kr.id} "
-                f"{unit}; type the number itself ({value * 100:g}) in a plain cell, or set "
+                f"{hundredfold(value)}% (stored {value:g}) is a percentage, but key result {kr.id} "
+                f"{unit}; type the number itself ({hundredfold(value)}) in a plain cell, or set "
                 "the unit to %"
             )
     return None
@@ -89,7 +89,7 @@ def _plain_beside_percent(kr: KeyResult) -> tuple[str, str] | None:
         ):
             return field, (
                 f"{value:g} is a plain number, but the {shown[0]} of key result {kr.id} is "
-                f"{stored * 100:g}% (stored {stored:g}); type {value:g}% if a percentage is "
+                f"{hundredfold(stored)}% (stored {stored:g}); type {value:g}% if a percentage is "
                 "meant"
             )
     return None

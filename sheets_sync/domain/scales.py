@@ -9,7 +9,9 @@ word. These are the warnings that say so, on the cell to look at. Pure, like ``l
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Literal
 
 from sheets_sync.domain.models import KPI, Direction, KeyResult
@@ -41,7 +43,17 @@ def whole_beside(value: float, percents: Iterable[float]) -> bool:
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:g}%"
+    return f"{hundredfold(value)}%"
+
+
+def hundredfold(value: float) -> str:
+    """``value`` x 100 as ``:g`` shows it: the percentage a percent cell shows. One past any
+    float (1e307 in a ``0%`` cell) from its decimal digits, ``1e+309``: it was ``inf``
+    (``inf% (stored 1e+307) ...; type the number itself (inf)``, until 2026-12-07)."""
+    times = value * 100
+    if math.isfinite(times) or not math.isfinite(value):
+        return f"{times:g}"
+    return f"{(Decimal(repr(value)) * 100).normalize():g}"
 
 
 def _derived(value: float) -> str:
@@ -80,21 +92,19 @@ def _percent_amber(kpi: KPI) -> tuple[str, str, str] | None:
         why = f"the {'range' if ranged else 'target'} of KPI {kpi.id} is in plain numbers"
     else:
         return None
+    # the example value is left out where it is past any float (an amber of 1e308 in a
+    # 0% cell): "-inf for 1e+310% below the target 100" (until 2026-12-07)
     if ranged and kpi.lower is not None and kpi.upper is not None:
-        width = _derived(amber * (kpi.upper - kpi.lower))
-        lower, upper = show_pair(kpi.lower, kpi.upper, whole=True)
-        return (
-            why,
-            f"is {show_number(amber)} wide",
-            (
-                f"type how far outside the range is still Amber ({width} for {_percent(amber)} "
-                f"of {lower} to {upper})"
-            ),
-        )
+        wide, example = amber * (kpi.upper - kpi.lower), ""
+        if math.isfinite(wide):
+            lower, upper = show_pair(kpi.lower, kpi.upper, whole=True)
+            example = f" ({_derived(wide)} for {_percent(amber)} of {lower} to {upper})"
+        hint = f"type how far outside the range is still Amber{example}"
+        return why, f"is {show_number(amber)} wide", hint
     hint = "type the worst value still Amber"
-    if kpi.target is not None and not ranged:
-        higher = kpi.direction is Direction.HIGHER
-        edge = kpi.target + (-1 if higher else 1) * abs(kpi.target) * amber
+    higher = kpi.direction is Direction.HIGHER
+    edge = (kpi.target or 0) + (-1 if higher else 1) * abs(kpi.target or 0) * amber
+    if kpi.target is not None and not ranged and math.isfinite(edge):
         side = "below" if higher else "above"
         hint += (
             f" ({_derived(edge)} for {_percent(amber)} {side} the target {show_number(kpi.target)})"

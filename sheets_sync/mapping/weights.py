@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import Finding, KeyResult, Severity
+from sheets_sync.domain.scales import hundredfold
 from sheets_sync.domain.values import is_empty, is_percent_text
 from sheets_sync.grid import CellValue
 
@@ -49,7 +50,7 @@ def weight_findings(rows: Iterable[tuple[KeyResult, CellValue]]) -> list[Finding
                         _warn(
                             kr,
                             f"weight {kr.weight:g} is a plain number, but key result {shown.id} "
-                            f"of objective {objective} has weight {shown.weight * 100:g}%; "
+                            f"of objective {objective} has weight {hundredfold(shown.weight)}%; "
                             f"type every weight of {objective} as a percentage or none",
                         )
                     )
