@@ -450,4 +450,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 46000 as the date 2025-12-09)
     # 195: the same grid; RowRecord.percent: a percent-checked value filled down is judged
     # by the cell it came from (194: by the blank cell it was filled into)
-    assert (FORMAT, fields[-1]) == (195, "grouped_rows")
+    # 196: the same grid; a Google DATE/TIME/DATE_TIME format whose pattern has no date
+    # element but a bare % ({DATE, "0%"}) is a percent cell (195: never one)
+    assert (FORMAT, fields[-1]) == (196, "grouped_rows")

@@ -265,11 +265,16 @@ def _in_percent(cell: Mapping[str, Any]) -> bool:
     # a pattern given governs the display, the type only picks a default one (the API's
     # NumberFormat.pattern): a PERCENT ``0.00`` shows 2 as 2.00, and it was a percent
     # cell, 2 its 200% error (until 2026-12-07)
-    return fmt.get("type") not in _NOT_PERCENT and is_percent_code(pattern)
+    kind = fmt.get("type")
+    if kind == "TEXT" or (kind in _DATED and shows_date_or_time(pattern)):
+        return False  # a date pattern's % is a literal character
+    # a date type's pattern with no date element is the number pattern it shows as
+    # (``_shows_date``): {DATE, "0%"} shows 1 as 100% (until 2026-12-07 no percent cell)
+    return is_percent_code(pattern)
 
 
-#: the types whose pattern never shows a number as a percentage (a date's, a text's)
-_NOT_PERCENT = frozenset({"TEXT", "DATE", "TIME", "DATE_TIME"})
+#: the types whose pattern may be a date's, whose other characters are literals
+_DATED = frozenset({"DATE", "TIME", "DATE_TIME"})
 
 
 def _is_percent_one(cell: Mapping[str, Any]) -> bool:

@@ -107,3 +107,24 @@ def test_a_date_format_whose_pattern_shows_no_date_reads_its_number(
     read = [row[0] for row in grid.rows[1:]]
     day = dt.date(2025, 12, 9)
     assert read == [46000, 46000, 46000, day, dt.datetime(2025, 12, 9), day, 46000]
+
+
+def test_a_date_format_whose_pattern_shows_a_percentage_is_a_percent_cell(
+    emulator: Emulator, client: Any
+) -> None:
+    """A date type's pattern with no date element is the number pattern it shows as, its
+    bare ``%`` too: {DATE, "0%"} shows 1 as 100% (the emulator and, by the pattern's rule,
+    Google), yet it was no percent cell (until 2026-12-07), so its 100% read 1 of 10. A
+    date pattern's ``%`` is a literal character."""
+    formats: list[dict[str, str]] = [
+        {"type": "DATE", "pattern": "0%"},
+        {"type": "TIME", "pattern": "0.0%"},
+        {"type": "DATE", "pattern": "yyyy %"},
+        {"type": "TEXT", "pattern": "0%"},
+    ]
+    key = _formatted(emulator, client, [1] * len(formats), formats)
+    shown = [row[0] for row in emulator.values(key, "OKRs!A2:A5")]
+    assert shown[:3] == ["100%", "100.0%", "1899 %"]
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    assert grid.percent_cells == {(2, 1), (3, 1)}
+    assert grid.percent_ones == {(2, 1), (3, 1)}
