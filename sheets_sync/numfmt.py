@@ -35,6 +35,10 @@ _TO_UNENDED = {
 #: the letters of a date or time element (year, month or minute, day, hour, second), in
 #: either case, as Google's date-time tokens and Excel's date codes spell them
 _DATE_OR_TIME = re.compile(r"[ymdhsYMDHS]")
+#: an elapsed time (``[h]``, ``[mm]``, ``[ss]``, either case) outside quoted text and
+#: escapes: a time element in brackets, which ``outside_literals`` removes as it removes a
+#: ``[colour]``. Each alternative is bounded or stops at the next quote: linear scans.
+_ELAPSED = re.compile(r'"[^"]*"|[\\_*].|(\[(?:h+|m+|s+)\])', re.IGNORECASE | re.DOTALL)
 
 
 def is_percent_code(code: str) -> bool:
@@ -48,8 +52,12 @@ def shows_date_or_time(code: str) -> bool:
     ``mm``) outside its literal text: what can show a number as a day or a time. A code
     with none (``0.00``, ``0 "days"``, ``\\d0``) shows the number as a number whichever
     way it is read: as a number pattern, or as a date pattern whose other characters are
-    literals."""
-    return _DATE_OR_TIME.search(outside_literals(code)) is not None
+    literals. An elapsed time (``[h]``, ``[mm]:ss``, ``[h] "hours"``) is a time element:
+    Google shows 1.5 under ``[h]`` as 36 (hours), and it read as the number 1.5 (until
+    2026-12-07), where the Excel reader (openpyxl) reads such a cell as a time."""
+    if _DATE_OR_TIME.search(outside_literals(code)) is not None:
+        return True
+    return any(m[1] for m in _ELAPSED.finditer(code))
 
 
 def outside_literals(code: str) -> str:

@@ -23,7 +23,14 @@ from sheets_sync.numfmt import shows_date_or_time
         ('0 "days"', False),
         ("\\d0", False),
         ("[Red]0", False),
-        ("[h]", False),  # elapsed hours alone: a count, read as the number
+        # elapsed time alone is a time: Google shows 1.5 under [h] as 36; until
+        # 2026-12-07 [h] was removed as a [colour] and read the number
+        ("[h]", True),
+        ("[MM]:ss", True),
+        ('[h] "hours"', True),
+        ('"[h]" 0', False),
+        ("[Red]0", False),
+        ("[>=1]0", False),
     ],
 )
 def test_a_code_shows_a_date_by_its_date_or_time_letters(code: str, dated: bool) -> None:

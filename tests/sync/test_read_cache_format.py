@@ -452,4 +452,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # by the cell it came from (194: by the blank cell it was filled into)
     # 196: the same grid; a Google DATE/TIME/DATE_TIME format whose pattern has no date
     # element but a bare % ({DATE, "0%"}) is a percent cell (195: never one)
-    assert (FORMAT, fields[-1]) == (196, "grouped_rows")
+    # 197: the same grid; a Google DATE_TIME number whose pattern's only time element is
+    # elapsed ({DATE_TIME, "[h]"}) reads as the datetime (196: the number, [h] taken for a
+    # [colour])
+    assert (FORMAT, fields[-1]) == (197, "grouped_rows")

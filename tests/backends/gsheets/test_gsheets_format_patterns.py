@@ -128,3 +128,13 @@ def test_a_date_format_whose_pattern_shows_a_percentage_is_a_percent_cell(
     grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
     assert grid.percent_cells == {(2, 1), (3, 1)}
     assert grid.percent_ones == {(2, 1), (3, 1)}
+
+
+def test_an_elapsed_time_pattern_reads_as_a_time(emulator: Emulator, client: Any) -> None:
+    """``[h]`` is an elapsed time: 1.5 shows 36 (hours), and it read the number 1.5 (until
+    2026-12-07, ``[h]`` removed as a ``[colour]``), where the Excel reader reads a time."""
+    formats = [{"type": "DATE_TIME", "pattern": p} for p in ("[h]", '[h] "hours"')]
+    key = _formatted(emulator, client, [1.5, 1.5], formats)
+    assert [row[0] for row in emulator.values(key, "OKRs!A2:A3")] == ["36", "36 hours"]
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    assert [row[0] for row in grid.rows[1:]] == [dt.datetime(1899, 12, 31, 12, 0)] * 2
