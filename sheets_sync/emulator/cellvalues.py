@@ -60,7 +60,7 @@ def _grouped(value: float, decimals: int) -> str:
 # 12-hour clock; [h+] [m+] [s+] are elapsed time; a run of one letter (y, m, M, d, h, s; all but
 # m/M in either case) is a date-time element; 0s after "ss." are the seconds' fraction.
 _DT_TOKEN = re.compile(
-    r'"[^"]*"|\\.|am/pm|a/p|am|pm|\[(?:h+|m+|s+)\]|y+|[mM]+|d+|h+|s+|0+|.',
+    r'"[^"]*"|\\.|am/pm|a/p|am|pm|\[(?:h+|m+|s+)\]|\[[^\]\[]*\]|y+|[mM]+|d+|h+|s+|0+|.',
     re.IGNORECASE | re.DOTALL,
 )
 _MONTH_NAMES = [
@@ -77,8 +77,8 @@ def _dt_kind(token: str) -> str:
     low = token.lower()
     if low in ("am/pm", "a/p", "am", "pm"):
         return "ampm"
-    if token.startswith("["):
-        return "[" + low[1]
+    if token.startswith("["):  # a [colour], [condition] or [$-409] locale: nothing shown
+        return "[" + low[1] if re.fullmatch(r"\[(?:h+|m+|s+)\]", low) else ""
     if token[0] in "mM":
         return "M" if "M" in token or len(token) > 2 else "m"
     if low[0] in "ydhs":
@@ -160,8 +160,8 @@ def format_date_time(value: float, pattern: str) -> str:
             out.append(token[1:-1])
         elif token.startswith("\\"):
             out.append(token[1:])
-        else:
-            out.append(token)
+        elif not (token.startswith("[") and token.endswith("]") and len(token) > 1):
+            out.append(token)  # a [colour] or [condition] shows nothing
     return "".join(out)
 
 
@@ -173,6 +173,8 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     pattern = str(number_format.get("pattern", ""))
     if kind in DATE_TYPES and (not pattern or _shows_date_time(pattern)):
         return format_date_time(value, pattern or "yyyy-mm-dd")
+    if not pattern and kind == "CURRENCY":  # the type's en_US default, $1,000.12
+        return f"{'-' if value < 0 else ''}${_grouped(abs(value), 2)}"
     if not pattern:
         return f"{value * 100:.0f}%" if kind == "PERCENT" else general_format(value)
     tokens = _NUMBER_TOKEN.findall(pattern.split(";", maxsplit=1)[0])

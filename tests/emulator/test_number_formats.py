@@ -126,3 +126,22 @@ def test_a_typed_percentage_is_stored_as_google_stores_it(typed: str, stored: fl
     assert cell is not None
     assert cell["effectiveValue"] == {"numberValue": stored}
     assert cell["userEnteredValue"] == {"numberValue": stored}
+
+
+def test_a_currency_type_with_no_pattern_shows_its_default() -> None:
+    """Google's en_US CURRENCY default is ``$1,000.12``: with no pattern the emulator
+    showed 1234.5 as 1234.5 (until 2026-12-07), the dollar lost."""
+    assert format_number(1234.5, {"type": "CURRENCY"}) == "$1,234.50"
+    assert format_number(-0.5, {"type": "CURRENCY"}) == "-$0.50"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"),
+    [("[Red]0%", "150%"), ("[$-409]0.00", "1.50"), ("0.0%;[Red]-0.0%", "150.0%"), ("[Red]0", "2")],
+)
+def test_a_date_type_with_a_bracket_and_no_date_shows_the_number(pattern: str, shown: str) -> None:
+    """A ``[colour]``, ``[condition]`` or ``[$-409]`` under a DATE type is no date element:
+    ``_dt_kind`` read any ``[`` as an elapsed time and failed (IndexError, an HTTP 500, until
+    2026-12-07) or took ``[Red]``'s d for a day."""
+    assert format_number(1.5, {"type": "DATE", "pattern": pattern}) == shown
+    assert format_number(1.5, {"type": "DATE", "pattern": "[Red]yyyy-mm-dd"}) == "1899-12-31"
