@@ -49,11 +49,12 @@ def _percent(value: float) -> str:
 def hundredfold(value: float) -> str:
     """``value`` x 100 as ``:g`` shows it: the percentage a percent cell shows. One past any
     float (1e307 in a ``0%`` cell) from its decimal digits, ``1e+309``: it was ``inf``
-    (``inf% (stored 1e+307) ...; type the number itself (inf)``, until 2026-12-07)."""
+    (``inf% (stored 1e+307) ...; type the number itself (inf)``, until 2026-12-07), to
+    ``:g``'s 6 digits (the largest float's ``1.79769e+310``, not all 17 of them)."""
     times = value * 100
     if math.isfinite(times) or not math.isfinite(value):
         return f"{times:g}"
-    return f"{(Decimal(repr(value)) * 100).normalize():g}"
+    return f"{(Decimal(repr(value)) * 100).normalize():.6g}"
 
 
 def _derived(value: float) -> str:

@@ -45,7 +45,14 @@ def _kr(kr_id: str, target: float, weight: float) -> list[object]:
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"), [(2, "200"), (0.45, "45"), (1e307, "1e+309"), (-1e308, "-1e+310")]
+    ("value", "shown"),
+    [
+        (2, "200"),
+        (0.45, "45"),
+        (1e307, "1e+309"),
+        (-1e308, "-1e+310"),
+        (1.7976931348623157e308, "1.79769e+310"),
+    ],
 )
 def test_a_percentage_past_any_float_is_quoted_from_the_numbers_digits(
     value: float, shown: str
