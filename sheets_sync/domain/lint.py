@@ -129,7 +129,11 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
     found: list[Finding] = []
 
     def warn(origin_item: object, field: str | None, message: str, row_id: str) -> None:
+        """The warning at the field's cell; a value filled down into a blank one names the
+        cell it came from (each row it fills named only the blank cell until 2026-12-07)."""
         origin = getattr(origin_item, "origin")  # noqa: B009 - items share the attribute
+        if (above := origin.filled_from(field)) is not None:
+            message += f" (filled down from {above})"
         found.append(Finding.at(origin, field, message, severity=Severity.WARNING, row_id=row_id))
 
     per_objective: dict[str, int] = defaultdict(int)

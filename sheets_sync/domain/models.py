@@ -15,6 +15,7 @@ from sheets_sync.domain.number_fields import KPI_NUMBERS, KR_NUMBERS
 from sheets_sync.domain.number_fields import refuse_not_finite as _finite
 from sheets_sync.domain.number_fields import refuse_not_real as _real
 from sheets_sync.errors import ConfigError, format_location
+from sheets_sync.grid import a1
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
 
 
@@ -132,11 +133,18 @@ class Origin:
     tab: str | None = None
     row: int | None = None
     cells: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: the fields filled down into blank cells (``fill_down``): (field, row, column) of
+    #: the cell each came from, the tuple the rows filled alike share (``RowRecord.filled``)
+    filled: tuple[tuple[str, int, int], ...] = field(default=(), hash=False, compare=False)
 
     def cell(self, field_name: str | None = None) -> str | None:
         if field_name and field_name in self.cells:
             return self.cells[field_name]
         return f"A{self.row}" if self.row and field_name is None else None
+
+    def filled_from(self, field_name: str | None) -> str | None:
+        """The cell a field filled down into a blank cell came from (``J2``), or None."""
+        return next((a1(r, c) for name, r, c in self.filled if name == field_name), None)
 
 
 @fast_pickle

@@ -79,7 +79,7 @@ DIRECTION_ALIASES = {
 
 
 def _origin(extract_source: str, tab: str, record: RowRecord) -> Origin:
-    return Origin(extract_source, tab, record.row, record.cells)
+    return Origin(extract_source, tab, record.row, record.cells, record.filled)
 
 
 def _id_of(record: RowRecord, field: str) -> str | None:

@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.reader import read_workbook
-from sheets_sync.domain.models import TeamInput
+from sheets_sync.domain.lint import lint_team
+from sheets_sync.domain.models import Period, TeamInput
 from sheets_sync.mapping.extract import PERCENT_CHECKED, extract
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 from sheets_sync.mapping.parse import build_team_input
@@ -22,6 +23,7 @@ from sheets_sync.mapping.spec import load_mapping
 from tests.conftest import write_team
 
 OKR_COLUMN = {f: openpyxl.utils.get_column_letter(i) for i, (f, _) in enumerate(OKR_FIELDS, 1)}
+PERIOD = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 KPI_COLUMN = {f: openpyxl.utils.get_column_letter(i) for i, (f, _) in enumerate(KPI_FIELDS, 1)}
 
 
@@ -80,3 +82,15 @@ def test_a_kpis_value_filled_down_shows_a_percentage_as_its_cell_does(
     team = _read(tmp_path, "KPIs", field, 0.04, percent_row=percent_row)
     shown = [field in k.shown_as_percent for k in team.kpis]
     assert shown == [percent_row == 2] * 2, (field, percent_row)
+
+
+def test_a_warning_of_a_value_filled_down_names_the_cell_it_came_from(tmp_path: Path) -> None:
+    """A 1e308 Target in J2 (a ``0%`` cell) filled into the blank J3 is warned of on both
+    rows: J3's warning named only the blank cell (until 2026-12-07), with nothing there
+    to fix; it says where the value is."""
+    team = _read(tmp_path, "OKRs", "target", 1e308, percent_row=2)
+    said = [str(f) for f in lint_team(team, PERIOD) if "1e+310%" in f.message]
+    assert len(said) == 2, said
+    assert said[0].startswith("sales.xlsx!OKRs!J2: ") and "filled down" not in said[0]
+    assert said[1].startswith("sales.xlsx!OKRs!J3: ")
+    assert said[1].endswith(" (filled down from J2)"), said[1]

@@ -455,4 +455,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 197: the same grid; a Google DATE_TIME number whose pattern's only time element is
     # elapsed ({DATE_TIME, "[h]"}) reads as the datetime (196: the number, [h] taken for a
     # [colour])
-    assert (FORMAT, fields[-1]) == (197, "grouped_rows")
+    # 198: the same grid; Origin.filled: a key result's or KPI's fields filled down, with
+    # the cell each came from, so a lint warning names it ("(filled down from J2)")
+    assert (FORMAT, fields[-1]) == (198, "grouped_rows")
