@@ -41,10 +41,50 @@ _DATE_OR_TIME = re.compile(r"[ymdhsYMDHS]")
 _ELAPSED = re.compile(r'"[^"]*"|[\\_*].|(\[(?:h+|m+|s+)\])', re.IGNORECASE | re.DOTALL)
 
 
+#: a format code's tokens, to find its sections' ``;``: quoted text, an escape or spacer
+#: and its character, a bracket (none nested: each scan stops at the next ``[``, linear),
+#: a run of other text, or one character (an opener with no end)
+_SECTION_TOKEN = re.compile(r'"[^"]*"|[\\_*].|\[[^\]\[]*\]|[^"\\_*\[;]+|.', re.DOTALL)
+#: a ``[condition]``: ``[>=1]``, ``[<0.5]``, ``[<>0]``
+_CONDITION = re.compile(r"\[\s*(<=|>=|<>|<|>|=)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*\]")
+_HOLDS = {
+    "<": float.__lt__,
+    ">": float.__gt__,
+    "=": float.__eq__,
+    "<=": float.__le__,
+    ">=": float.__ge__,
+    "<>": float.__ne__,
+}
+
+
 def is_percent_code(code: str) -> bool:
     """A number format code that shows a percentage: a ``%`` that is not quoted text,
-    an escaped character or a ``[colour]``/``[condition]``."""
-    return "%" in code and "%" in outside_literals(code)
+    an escaped character or a ``[colour]``/``[condition]``, in the section a positive
+    value (1, a typed 100%) is shown by (``positive_section``): ``0;0%`` shows 1 as 1 and
+    is none, though until 2026-12-07 a ``%`` in any section made it one, its typed 1 a
+    confidence of 100%."""
+    return "%" in code and "%" in outside_literals(positive_section(code))
+
+
+def positive_section(code: str, value: float = 1.0) -> str:
+    """The section of ``code`` (its parts between ``;`` outside literals) that shows the
+    positive ``value``: the first, unless ``[condition]`` s say otherwise: the first
+    section whose condition ``value`` meets, or else the first with none after those
+    (``[>=1]0;0%`` shows 1 by ``0``, ``[<1]0%;0`` by ``0``). Both backends' readers and
+    the emulator choose so."""
+    if ";" not in code:
+        return code
+    parts: list[list[str]] = [[]]
+    for token in _SECTION_TOKEN.findall(code):
+        if token == ";":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    for part in parts:
+        condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
+        if condition is None or _HOLDS[condition[1]](float(value), float(condition[2])):
+            return "".join(part)
+    return "".join(parts[0])
 
 
 def shows_date_or_time(code: str) -> bool:
@@ -87,4 +127,4 @@ def outside_literals(code: str) -> str:
     return "".join(kept)
 
 
-__all__ = ["is_percent_code", "outside_literals", "shows_date_or_time"]
+__all__ = ["is_percent_code", "outside_literals", "positive_section", "shows_date_or_time"]

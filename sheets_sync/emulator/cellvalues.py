@@ -4,6 +4,7 @@ under each valueRenderOption / dateTimeRenderOption."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from typing import Any
 
@@ -177,7 +178,7 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
         return f"{'-' if value < 0 else ''}${_grouped(abs(value), 2)}"
     if not pattern:
         return f"{value * 100:.0f}%" if kind == "PERCENT" else general_format(value)
-    tokens = _NUMBER_TOKEN.findall(pattern.split(";", maxsplit=1)[0])
+    tokens = _section(pattern, value)
     runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
     digits = tokens[runs[0]] if runs else ""
     decimals = sum(c in "0#?" for c in digits.partition(".")[2])
@@ -210,6 +211,35 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
 #: it, a ``[colour]`` or ``[condition]``, a run of digit places, or one other character
 _NUMBER_TOKEN = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]|\.?[0#?][0#?,.]*|.', re.DOTALL)
 _PLACES = re.compile(r"\.?[0#?]")
+_CONDITION = re.compile(r"\[\s*(<=|>=|<>|<|>|=)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*\]")
+_HOLDS = {
+    "<": operator.lt,
+    ">": operator.gt,
+    "=": operator.eq,
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<>": operator.ne,
+}
+
+
+def _section(pattern: str, value: float) -> list[str]:
+    """The tokens of the section (between ``;``) that shows ``value``. A positive one: the
+    first section whose ``[condition]`` it meets, else the first with none after those
+    (``0;0%`` shows 1 as 1, ``[>=1]0;0%`` 0.5 as 50%); until 2026-12-07 always the first,
+    where the reader judged a ``%`` in any section. Zero and negative values take the
+    first (their own sections are not modelled, docs/emulator.md)."""
+    sections: list[list[str]] = [[]]
+    for token in _NUMBER_TOKEN.findall(pattern):
+        if token == ";":
+            sections.append([])
+        else:
+            sections[-1].append(token)
+    if value > 0:
+        for part in sections:
+            condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
+            if condition is None or _HOLDS[condition[1]](value, float(condition[2])):
+                return part
+    return sections[0]
 
 
 #: what a cell in error shows (its ``formattedValue``), by Google's ``ErrorType``

@@ -457,4 +457,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # [colour])
     # 198: the same grid; Origin.filled: a key result's or KPI's fields filled down, with
     # the cell each came from, so a lint warning names it ("(filled down from J2)")
-    assert (FORMAT, fields[-1]) == (198, "grouped_rows")
+    # 199: the same grid; a format code is a percent one by the section a positive value
+    # is shown by (numfmt.positive_section): 0;0% and [>=1]0;0% are none, their 1 read 1
+    # (198: a % in any section made a percent cell, its 1 a typed 100%)
+    assert (FORMAT, fields[-1]) == (199, "grouped_rows")

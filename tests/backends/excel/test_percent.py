@@ -39,6 +39,17 @@ from tests.support.scripts import HANG
         ("0\\%", False),  # an escaped one too
         ("[>=100]0;0", False),
         ("General", False),
+        # by the section 1 (a typed 100%) is shown by: a % in another one made a percent
+        # cell until 2026-12-07, its 1 read 100% where the cell shows 1
+        ("0;0%", False),
+        ("0;-0%", False),
+        ('0;"neg";0%', False),
+        ("[>=1]0;0%", False),
+        ("[<1]0;0%", True),
+        ("[Red][<=1]0%;0", True),
+        ("[>=1]0%;0.0%", True),
+        ('"a;b"0%', True),
+        ("0\\;0%", True),
     ],
 )
 def test_percent_codes(code: str, percent: bool) -> None:
@@ -288,7 +299,11 @@ def _styles_with(code: bytes) -> bytes:
         (b"0&#37;", True),  # references decoded as a parser does, before the % is looked for
         (b"0&#x25;", True),
         (b"&quot;%&quot;0", False),  # a quoted %: text
-        (b"0&amp;quot;%", True),  # decoded once: 0&quot;% is no quote
+        # decoded once: 0&quot;% is no quote (decoded twice, 0"% shows a %), and its ; ends
+        # the positive section, so the % is the negative one's (True until 2026-12-07,
+        # when a % in any section counted)
+        (b"0&amp;quot;%", False),
+        (b"0&amp;#37;", False),  # decoded once: 0&#37; as text, its % after a ;
         (b"0\\&#37;", False),  # an escaped one
         # leading zeros keep a reference valid (calamine reads this %): int() refused a
         # decimal one past 4,300 digits, a ValueError (until 2026-12-06)
