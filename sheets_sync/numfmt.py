@@ -70,9 +70,12 @@ def positive_section(code: str, value: float = 1.0) -> str:
     """The section of ``code`` (its parts between ``;`` outside literals) that shows the
     positive ``value``: the first, unless ``[condition]`` s say otherwise: the first
     section whose condition ``value`` meets, or else the first with none after those
-    (``[>=1]0;0%`` shows 1 by ``0``, ``[<1]0%;0`` by ``0``). Both backends' readers and
-    the emulator choose so."""
-    if ";" not in code:
+    (``[>=1]0;0%`` shows 1 by ``0``, ``[<1]0%;0`` by ``0``). A lone section's condition
+    counts too: ``[<1]0%`` shows 1 as ``General`` does, as LibreOffice shows it (1; 0.5
+    as 50%), returned as ``"General"``; until 2026-12-07 a code with no ``;`` was its own
+    section whatever its condition, a percent cell. Both backends' readers and the
+    emulator choose so."""
+    if ";" not in code and "[" not in code:
         return code
     parts: list[list[str]] = [[]]
     for token in _SECTION_TOKEN.findall(code):
@@ -84,7 +87,7 @@ def positive_section(code: str, value: float = 1.0) -> str:
         condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
         if condition is None or _HOLDS[condition[1]](float(value), float(condition[2])):
             return "".join(part)
-    return "".join(parts[0])
+    return "General" if len(parts) == 1 else "".join(parts[0])
 
 
 def shows_date_or_time(code: str) -> bool:

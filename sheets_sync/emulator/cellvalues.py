@@ -116,10 +116,13 @@ def format_date_time(value: float, pattern: str) -> str:
         3, max((len(t) for t, k in zip(tokens, kinds, strict=True) if k == "frac"), default=0)
     )
     scale = 10**digits
-    units = round(value * 86400 * scale)  # time since the epoch in units of the shown precision
-    whole, fraction = divmod(units, scale)
-    days, seconds = divmod(whole, 86400)
-    moment = EPOCH + dt.timedelta(days=days, seconds=seconds)
+    try:  # time since the epoch in units of the shown precision
+        units = round(value * 86400 * scale)
+        whole, fraction = divmod(units, scale)
+        days, seconds = divmod(whole, 86400)
+        moment = EPOCH + dt.timedelta(days=days, seconds=seconds)
+    except OverflowError:  # past year 9999 or before year 1: the number, as General shows it
+        return general_format(value)
     twelve_hour = "ampm" in kinds
     elements = [i for i, k in enumerate(kinds) if k]
     out: list[str] = []
@@ -179,6 +182,8 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     if not pattern:
         return f"{value * 100:.0f}%" if kind == "PERCENT" else general_format(value)
     tokens = _section(pattern, value)
+    if tokens is None:
+        return general_format(value)
     runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
     digits = tokens[runs[0]] if runs else ""
     decimals = sum(c in "0#?" for c in digits.partition(".")[2])
@@ -208,8 +213,10 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
 
 #: a number pattern's tokens, by Google's guide (developers.google.com/sheets/api/guides/
 #: formats): quoted text, a ``\``-escaped character, ``_`` or ``*`` and the character after
-#: it, a ``[colour]`` or ``[condition]``, a run of digit places, or one other character
-_NUMBER_TOKEN = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]|\.?[0#?][0#?,.]*|.', re.DOTALL)
+#: it, a ``[colour]`` or ``[condition]`` (none nested: a ``[`` with another before its ``]``
+#: is one character, as ``numfmt`` splits sections; until 2026-12-07 ``[a[<1]`` was one
+#: bracket and ``0[;0%[Red]`` one section), a run of digit places, or one other character
+_NUMBER_TOKEN = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]\[]*\]|\.?[0#?][0#?,.]*|.', re.DOTALL)
 _PLACES = re.compile(r"\.?[0#?]")
 _CONDITION = re.compile(r"\[\s*(<=|>=|<>|<|>|=)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*\]")
 _HOLDS = {
@@ -222,12 +229,15 @@ _HOLDS = {
 }
 
 
-def _section(pattern: str, value: float) -> list[str]:
+def _section(pattern: str, value: float) -> list[str] | None:
     """The tokens of the section (between ``;``) that shows ``value``. A positive one: the
     first section whose ``[condition]`` it meets, else the first with none after those
     (``0;0%`` shows 1 as 1, ``[>=1]0;0%`` 0.5 as 50%); until 2026-12-07 always the first,
     where the reader judged a ``%`` in any section. Zero and negative values take the
-    first (their own sections are not modelled, docs/emulator.md)."""
+    first (their own sections are not modelled, docs/emulator.md). A lone section whose
+    ``[condition]`` a positive ``value`` does not meet: ``None``, the number shown as
+    ``General`` shows it, as LibreOffice does (``[<1]0%`` shows 1 as 1, 0.5 as 50%; until
+    2026-12-07 by that section, 1 as 100%)."""
     sections: list[list[str]] = [[]]
     for token in _NUMBER_TOKEN.findall(pattern):
         if token == ";":
@@ -239,6 +249,8 @@ def _section(pattern: str, value: float) -> list[str]:
             condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
             if condition is None or _HOLDS[condition[1]](value, float(condition[2])):
                 return part
+        if len(sections) == 1:
+            return None
     return sections[0]
 
 

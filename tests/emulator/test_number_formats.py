@@ -145,3 +145,34 @@ def test_a_date_type_with_a_bracket_and_no_date_shows_the_number(pattern: str, s
     2026-12-07) or took ``[Red]``'s d for a day."""
     assert format_number(1.5, {"type": "DATE", "pattern": pattern}) == shown
     assert format_number(1.5, {"type": "DATE", "pattern": "[Red]yyyy-mm-dd"}) == "1899-12-31"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "shown"),
+    [("[<1]0%", 1, "1"), ("[<1]0%", 40, "40"), ("[<1]0%", 0.5, "50%"), ("[>1]0%", 1, "1")],
+)
+def test_a_lone_section_shows_by_its_condition(pattern: str, value: float, shown: str) -> None:
+    """A lone section's ``[condition]`` decides, as LibreOffice shows such a code: a value
+    that does not meet it is shown as General shows it (until 2026-12-07 by the section,
+    1 as 100%, where the reader now reads no percent cell)."""
+    assert format_number(value, {"type": "NUMBER", "pattern": pattern}) == shown
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"), [("[a[<1]0;0%", "100%"), ("[>1]0[;0%[Red]", "100%"), ("0[;0%", "1")]
+)
+def test_an_unclosed_bracket_splits_sections_as_the_reader_does(pattern: str, shown: str) -> None:
+    """A ``[`` with another before its ``]`` is one character, as ``numfmt`` splits a code:
+    ``[a[<1]`` was one bracket (no condition, 1 shown by ``0``) and ``[>1]0[;0%[Red]`` one
+    section until 2026-12-07, where the reader judged ``[<1]`` and the ``;``."""
+    assert format_number(1, {"type": "NUMBER", "pattern": pattern}) == shown
+
+
+@pytest.mark.parametrize("value", [1e308, -1e308, 3e6, -700_000])
+def test_a_date_past_the_calendar_shows_the_number(value: float) -> None:
+    """A serial past year 9999 or before year 1 is shown as General shows the number (a
+    documented choice, docs/emulator.md: Google's rendering is not confirmed); it raised
+    OverflowError, an HTTP 500, until 2026-12-07."""
+    for pattern in ("yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss.000"):
+        shown = format_number(value, {"type": "DATE", "pattern": pattern})
+        assert float(shown) == value

@@ -460,4 +460,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 199: the same grid; a format code is a percent one by the section a positive value
     # is shown by (numfmt.positive_section): 0;0% and [>=1]0;0% are none, their 1 read 1
     # (198: a % in any section made a percent cell, its 1 a typed 100%)
-    assert (FORMAT, fields[-1]) == (199, "grouped_rows")
+    # 200: the same grid; a lone section's [condition] decides too: [<1]0% and [>1]0% are
+    # no percent cells, their 1 read 1 (199: a code with no ; was a percent one)
+    assert (FORMAT, fields[-1]) == (200, "grouped_rows")

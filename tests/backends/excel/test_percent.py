@@ -50,6 +50,17 @@ from tests.support.scripts import HANG
         ("[>=1]0%;0.0%", True),
         ('"a;b"0%', True),
         ("0\\;0%", True),
+        # a lone section's condition counts too (LibreOffice shows 1 under [<1]0% as
+        # General shows it, 1): until 2026-12-07 a code with no ; was a percent one
+        ("[<1]0%", False),
+        ("[>1]0%", False),
+        ("[<=1]0%", True),
+        ("[>=1]0.0%", True),
+        ("[Red][<>1]0%", False),
+        # a [ with another before its ] is one character (the emulator splits so too)
+        ("[a[<1]0;0%", True),
+        ("0[;0%[Red]", False),
+        ("[>1]0[;0%[Red]", True),
     ],
 )
 def test_percent_codes(code: str, percent: bool) -> None:

@@ -63,15 +63,18 @@ def test_the_emulator_shows_a_percentage_where_the_reader_reads_one(
     # by the section a positive value is shown by (until 2026-12-07 the reader counted a
     # % in any section, the emulator the first only: 0;0% read 100%, showing 1)
     patterns += ["0;0%", "0;-0%", "[>=1]0;0%", "[<1]0;0%", "0%;0"]
+    # a lone section's condition too (until 2026-12-07 each showed 1 as 100%, read 100%)
+    patterns += ["[<1]0%", "[>1]0%", "[<=1]0%"]
     key = _formatted(
         emulator, client, [1] * len(patterns), [{"type": "NUMBER", "pattern": p} for p in patterns]
     )
-    shown = [row[0] for row in emulator.values(key, "OKRs!A2:A13")]
+    shown = [row[0] for row in emulator.values(key, "OKRs!A2:A16")]
     assert shown[:7] == ["100%", "100.0%", "1%", "1%", "1.00", "1.0 %", "100%"]
-    assert shown[7:] == ["1", "1", "1", "100%", "100%"]
+    assert shown[7:] == ["1", "1", "1", "100%", "100%", "1", "1", "100%"]
     grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
     shown_percent = {(r, 1) for r, text in enumerate(shown, start=2) if _hundred_percent(text)}
-    assert grid.percent_cells == shown_percent == {(2, 1), (3, 1), (8, 1), (12, 1), (13, 1)}
+    expected = {(2, 1), (3, 1), (8, 1), (12, 1), (13, 1), (16, 1)}
+    assert grid.percent_cells == shown_percent == expected
 
 
 def _hundred_percent(text: str) -> bool:
