@@ -62,7 +62,10 @@ def is_percent_code(code: str) -> bool:
     an escaped character or a ``[colour]``/``[condition]``, in the section a positive
     value (1, a typed 100%) is shown by (``positive_section``): ``0;0%`` shows 1 as 1 and
     is none, though until 2026-12-07 a ``%`` in any section made it one, its typed 1 a
-    confidence of 100%."""
+    confidence of 100%. Judged once a code, for the value 1, not for each value: an
+    approximation where a ``[condition]`` shows other values by another section
+    (``[<=1]0%;0`` is a percent code, its 40 shown 40 but warned as 4000%; ``[>1]0%;0``
+    none, its 40 shown 4000% but read 40); docs/reading.md."""
     return "%" in code and "%" in outside_literals(positive_section(code))
 
 

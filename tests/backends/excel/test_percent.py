@@ -314,7 +314,9 @@ def _styles_with(code: bytes) -> bytes:
         # the positive section, so the % is the negative one's (True until 2026-12-07,
         # when a % in any section counted)
         (b"0&amp;quot;%", False),
-        (b"0&amp;#37;", False),  # decoded once: 0&#37; as text, its % after a ;
+        # decoded once: 0;0&#37; has its ; and a % in the negative section only (True
+        # until 2026-12-07, when a % in any section counted; decoded twice it is 0;0%)
+        (b"0;0&#37;", False),
         (b"0\\&#37;", False),  # an escaped one
         # leading zeros keep a reference valid (calamine reads this %): int() refused a
         # decimal one past 4,300 digits, a ValueError (until 2026-12-06)
