@@ -142,27 +142,53 @@ def _gaps(
         if end is None:
             continue
         try:
-            start = local_header(data, info.header_offset)[2] + info.compress_size
+            _, name_end, body = local_header(data, info.header_offset)
         except zipfile.BadZipFile:
             continue
+        start = body + info.compress_size
         if info.flag_bits & 0x8:
-            start += _descriptor(data[start : start + 24], info)
+            zip64 = _has_zip64(data[name_end:body])
+            start += _descriptor(data, start, end, info, zip64)
         if start < end:
             gaps[info.filename] = data[start:end]
     return gaps
 
 
-def _descriptor(tail: bytes, info: zipfile.ZipInfo) -> int:
-    """The length of the data descriptor ``tail`` starts with (0 if it holds none of
-    ``info``'s): an optional signature, the CRC-32, sizes in 4 or (zip64) 8 bytes."""
-    skip = 4 if tail[:4] == b"PK\x07\x08" else 0
-    if tail[skip : skip + 4] != struct.pack("<L", info.CRC):
+def _has_zip64(extra: bytes) -> bool:
+    """Whether a local header's extra field holds a zip64 extra (0x0001)."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<2H", extra, at)
+        if kind == 0x0001:
+            return True
+        at += 4 + size
+    return False
+
+
+_NEXT = (LOCAL_SIGNATURE, b"PK\x01\x02")  # what may follow a descriptor: a member, the directory
+
+
+def _descriptor(data: bytes, start: int, end: int, info: zipfile.ZipInfo, zip64: bool) -> int:
+    """The length of the data descriptor at ``start`` (0 if it holds none of ``info``'s):
+    an optional signature, the CRC-32, sizes in 8 bytes where the local header has a
+    zip64 extra (``zip64``), else in 4 (APPNOTE 4.3.9.1). The other width only where it
+    ends the member's room (at ``end``, or a local header or the directory follows): until
+    2026-12-07 8-byte sizes were tried first, and an empty member's 4-byte descriptor
+    followed by 8 zero bytes (a gap's) lost those 8 bytes."""
+    skip = 4 if data[start : start + 4] == b"PK\x07\x08" else 0
+    at = start + skip + 4
+    if data[at - 4 : at] != struct.pack("<L", info.CRC):
         return 0
     sizes = (info.compress_size, info.file_size)
-    if tail[skip + 4 : skip + 20] == struct.pack("<2Q", *sizes):
-        return skip + 20
-    if max(sizes) <= 0xFFFFFFFF and tail[skip + 4 : skip + 12] == struct.pack("<2L", *sizes):
-        return skip + 12
+    forms = ("<2Q", "<2L") if zip64 else ("<2L", "<2Q")
+    for n, form in enumerate(forms):
+        stop = at + struct.calcsize(form)
+        if form == "<2L" and max(sizes) > 0xFFFFFFFF:
+            continue
+        if data[at:stop] != struct.pack(form, *sizes):
+            continue
+        if n == 0 or stop == end or data[stop : stop + 4] in _NEXT:
+            return stop - start
     return 0
 
 

@@ -22,7 +22,15 @@ import python_calamine
 from sheets_sync.backends.excel import rezip
 from sheets_sync.zipread import member_ends
 from tests.backends.excel.test_zip_prefix import orphan
-from tests.backends.excel.zipcraft import build, every, records, team_file, team_members, write_back
+from tests.backends.excel.zipcraft import (
+    Member,
+    build,
+    every,
+    records,
+    team_file,
+    team_members,
+    write_back,
+)
 from tests.support.libreoffice import convert, needs_libreoffice
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -84,11 +92,13 @@ def test_an_orphan_between_or_after_the_members_is_kept(
     _check(src, file.read_bytes(), blob)
 
 
+@pytest.mark.parametrize("zip64", [False, True], ids=["4-byte", "8-byte"])
 @pytest.mark.parametrize("signed", [True, False])
-def test_a_data_descriptor_is_no_gap(signed: bool) -> None:
-    """A member's data descriptor (signature or none) is dropped, as its local header
-    written holds the CRC-32 and sizes; nothing else is there to keep."""
-    src = build(every(team_members(), descriptor=True))
+def test_a_data_descriptor_is_no_gap(signed: bool, zip64: bool) -> None:
+    """A member's data descriptor (signature or none; sizes in 8 bytes after a local zip64
+    extra) is dropped, as its local header written holds the CRC-32 and sizes; nothing
+    else is there to keep."""
+    src = build(every(team_members(), descriptor=True, local_zip64=zip64))
     if not signed:
         src = _unsigned(src)
     with zipfile.ZipFile(io.BytesIO(src)) as zf:
@@ -96,6 +106,26 @@ def test_a_data_descriptor_is_no_gap(signed: bool) -> None:
         plain = rezip.rezip(src, zf.infolist(), {})  # no ends: no gaps kept
     assert out == plain
     assert b"PK\x07\x08" not in out
+
+
+@pytest.mark.parametrize("zip64", [False, True], ids=["4-byte", "8-byte"])
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_an_empty_members_descriptor_keeps_the_zeros_after_it(method: int, zip64: bool) -> None:
+    """An empty member's 4-byte descriptor (CRC 0, sizes 0) followed by a gap that starts
+    with 8 zero bytes: they read as 8-byte sizes too, and until 2026-12-07 were taken as
+    the descriptor's (lost). 8-byte sizes are a descriptor's only after a local zip64
+    extra; there the gap after them is kept too."""
+    members = team_members()
+    members.insert(1, Member(b"xl/empty.bin", b"", method, descriptor=True, local_zip64=zip64))
+    base = build(members)
+    blob = b"\0" * 8 + orphan()
+    src = _insert(base, _offsets(base)[2], blob)
+    with zipfile.ZipFile(io.BytesIO(src)) as zf:
+        out = rezip.rezip(src, zf.infolist(), {}, ends=member_ends(zf))
+    assert out.count(blob) == 1
+    assert out.index(blob) == _offsets(out)[2] - len(blob)
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        assert zf.testzip() is None and zf.read("xl/empty.bin") == b""
 
 
 def _unsigned(src: bytes) -> bytes:

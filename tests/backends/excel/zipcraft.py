@@ -95,8 +95,9 @@ def build(members: list[Member], *, comment: bytes = b"", zip64_end: bool = Fals
             )
         )
         out.write(local_name + local_extra + raw)
-        if m.descriptor:
-            out.write(struct.pack("<4s3L", b"PK\x07\x08", crc, len(raw), len(m.body)))
+        if m.descriptor:  # sizes in 8 bytes after a local zip64 extra (APPNOTE 4.3.9.1)
+            form = "<4sL2Q" if m.local_zip64 else "<4s3L"
+            out.write(struct.pack(form, b"PK\x07\x08", crc, len(raw), len(m.body)))
         csize, size, central_extra = len(raw), len(m.body), m.central_extra
         at = offset
         if m.declared:  # all three in the zip64 extra, as the header says 0xFFFFFFFF
