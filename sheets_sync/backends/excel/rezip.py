@@ -66,8 +66,7 @@ def rezip(
     kept = [i for i in infos if i.filename not in removed]
     prefix = _prefix(data, infos)
     gaps = _gaps(data, infos, ends or {})
-    left = [gaps.pop(i.filename, b"") for i in infos if i.filename in removed]
-    gaps[_BEFORE] = b"".join(left)
+    _move_removed(gaps, infos, removed)
     if not _plain(kept, changed, len(data)):
         return _zip64(data, kept, changed, comment, prefix, gaps)
     out = io.BytesIO()
@@ -134,8 +133,8 @@ def _gaps(
     descriptor, which the local header written holds) to ``ends``'s, where the next
     member or the directory starts. A member the directory no longer lists lies there
     (a deleted part's old bytes): the team's, as the prefix is (until 2026-12-07
-    dropped). A removed member's gap is written before the first member, after the
-    prefix. Members overlapping the next (refused where read) have none."""
+    dropped). A removed member's gap goes with the kept member before it
+    (``_move_removed``). Members overlapping the next (refused where read) have none."""
     gaps: dict[str, bytes] = {}
     for info in infos:
         end = ends.get(info.filename)
@@ -152,6 +151,24 @@ def _gaps(
         if start < end:
             gaps[info.filename] = data[start:end]
     return gaps
+
+
+def _move_removed(
+    gaps: dict[str, bytes], infos: Sequence[zipfile.ZipInfo], removed: Collection[str]
+) -> None:
+    """A removed member's gap appended to that of the kept member before it by offset
+    (``_BEFORE``, after the prefix, where none is), so the bytes keep their order: until
+    2026-12-07 every such gap went before the first member, and a stale copy of a part
+    that followed the live one (after a removed calcChain.xml) came first in the file,
+    the copy a streaming reader keeps."""
+    host, moved = _BEFORE, dict[str, list[bytes]]()
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.filename not in removed:
+            host = info.filename
+        elif gap := gaps.pop(info.filename, b""):
+            moved.setdefault(host, []).append(gap)
+    for name, parts in moved.items():
+        gaps[name] = gaps.get(name, b"") + b"".join(parts)
 
 
 def _has_zip64(extra: bytes) -> bool:

@@ -152,18 +152,47 @@ def _cut(data: bytes, at: int, n: int) -> bytes:
     return bytes(out)
 
 
-def test_a_removed_members_gap_is_kept() -> None:
-    """The sync drops a member (``removed``): the bytes after it stay, before the first."""
+@pytest.mark.parametrize("path", ["plain", "zip64"])
+@pytest.mark.parametrize("gone", [0, 1, 2])
+def test_a_removed_members_gap_is_kept(
+    gone: int, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync drops a member (``removed``): the bytes after it stay where they were,
+    after the kept member before it (before the first member where the first is
+    removed); until 2026-12-07 always before the first."""
+    if path == "zip64":
+        monkeypatch.setattr(rezip, "LIMIT", 1000)
     base = build(team_members())
-    infos = zipfile.ZipFile(io.BytesIO(base)).infolist()
     blob = orphan()
-    src = _insert(base, infos[2].header_offset, blob)
+    src = _insert(base, _offsets(base)[gone + 1], blob)
     with zipfile.ZipFile(io.BytesIO(src)) as zf:
-        gone = zf.infolist()[1].filename
-        out = rezip.rezip(src, zf.infolist(), {}, removed={gone}, ends=member_ends(zf))
-    assert out.startswith(blob)
+        name = zf.infolist()[gone].filename
+        out = rezip.rezip(src, zf.infolist(), {}, removed={name}, ends=member_ends(zf))
+    assert out.count(blob) == 1
+    assert out.index(blob) == (_offsets(out)[gone] - len(blob) if gone else 0)
     with zipfile.ZipFile(io.BytesIO(out)) as zf:
-        assert zf.testzip() is None and gone not in zf.namelist()
+        assert zf.testzip() is None and name not in zf.namelist()
+
+
+def test_a_stale_copy_after_a_removed_member_stays_after_the_live_one() -> None:
+    """The live sheet, then calcChain.xml (the sync removes it), then a stale copy of the
+    sheet the directory no longer lists: the stale copy stays after the live sheet, where
+    a streaming reader (local headers in order, first copy kept) still finds the live
+    one first. Until 2026-12-07 it went before the first member."""
+    members = team_members()
+    at = [m.name for m in members].index(SHEET.encode()) + 1
+    chain = b'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    members.insert(at, Member(b"xl/calcChain.xml", chain))
+    base = build(members)
+    stale = build([Member(SHEET.encode(), b"<stale/>")])
+    stale = stale[: stale.index(b"PK\x01\x02")]
+    src = _insert(base, _offsets(base)[at + 1], stale)
+    with zipfile.ZipFile(io.BytesIO(src)) as zf:
+        removed = {"xl/calcChain.xml"}
+        out = rezip.rezip(src, zf.infolist(), {}, removed=removed, ends=member_ends(zf))
+    live = _offsets(out)[at - 1]  # the first local header naming the sheet: the live one
+    assert out.index(SHEET.encode()) == live + 30 < out.index(stale)
+    assert out.index(stale) == _offsets(out)[at] - len(stale)
 
 
 @needs_libreoffice
