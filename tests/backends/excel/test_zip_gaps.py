@@ -128,6 +128,28 @@ def test_an_empty_members_descriptor_keeps_the_zeros_after_it(method: int, zip64
         assert zf.testzip() is None and zf.read("xl/empty.bin") == b""
 
 
+@pytest.mark.parametrize(
+    ("zip64", "form", "after", "length"),
+    [
+        (True, "<4s3L", b"PK\x03\x04", 16),  # 4-byte sizes after a zip64 extra: ends the room
+        (True, "<4s3L", b"", 16),  # ... at the directory (``end``)
+        (True, "<4s3L", b"junk", 0),  # ... else not taken (kept as a gap)
+        (False, "<4sL2Q", b"PK\x01\x02", 24),  # 8-byte sizes with no zip64 extra: ends it
+        (False, "<4sL2Q", b"junk", 0),  # ... else not taken
+        (False, "<4s3L", b"junk", 16),  # the header's width: taken wherever it ends
+    ],
+)
+def test_a_descriptor_of_the_other_width_only_where_it_ends_the_room(
+    zip64: bool, form: str, after: bytes, length: int
+) -> None:
+    info = zipfile.ZipInfo("xl/a.bin")
+    info.CRC, info.compress_size, info.file_size = 0x1234, 5, 7
+    desc = struct.pack(form, b"PK\x07\x08", 0x1234, 5, 7)
+    data = desc + after
+    end = len(desc) if not after else len(data)
+    assert rezip._descriptor(data, 0, end, info, zip64) == length
+
+
 def _unsigned(src: bytes) -> bytes:
     """``src`` with its descriptors' signatures cut out, the offsets past each moved."""
     at = src.find(b"PK\x07\x08")
