@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import struct
 import zipfile
@@ -30,8 +31,14 @@ def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     return data[start : start + info.compress_size]
 
 
+#: one creation time for every workbook a test compares: docProps/core.xml holds it, to the
+#: second, so two books made a second apart differed there (a flake on a loaded box)
+_CREATED = datetime.datetime(2026, 12, 7, 12, 0, 0)
+
+
 def _book(path: Path) -> None:
     book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"created": _CREATED})
     ws = book.add_worksheet("Data")
     ws.write_row(0, 0, ["Name", "Value"])
     book.add_worksheet("Notes").write(0, 0, "left alone " * 200)
@@ -54,6 +61,7 @@ def test_members_not_spliced_keep_their_compressed_bytes(
     monkeypatch.setattr(zipwrite, "compressobj", spy)
     plain = tmp_path / "plain.xlsx"
     book = xlsxwriter.Workbook(str(plain))
+    book.set_properties({"created": _CREATED})
     book.add_worksheet("Data").write_row(0, 0, ["Name", "Value"])
     book.add_worksheet("Notes").write(0, 0, "left alone " * 200)
     book.close()
