@@ -49,6 +49,12 @@ from sheets_sync.backends.excel.odsscan import ods_null_date, scan_ods
 from sheets_sync.backends.excel.padded import trimmed_numbers, with_part
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.placeholders import with_placeholders
+from sheets_sync.backends.excel.references import (
+    REFERENCE_REASONS,
+    bad_reference,
+    reference_error,
+    refused_byte,
+)
 from sheets_sync.backends.excel.richvalues import RichValue, rich_values, shown_rich, vm_cells
 from sheets_sync.backends.excel.safety import (
     Package,
@@ -56,12 +62,9 @@ from sheets_sync.backends.excel.safety import (
     refuse_oversized_file,
 )
 from sheets_sync.backends.excel.sheetscan import (
-    REFERENCE_REASONS,
     Scan,
-    bad_reference,
     filtered_rows,
     refuse_misplaced,
-    refused_byte,
     scan_worksheet,
 )
 from sheets_sync.backends.excel.workbookparts import (
@@ -76,7 +79,6 @@ from sheets_sync.backends.excel.workbookparts import (
     shared_strings,
     table_rows,
 )
-from sheets_sync.backends.excel.xmlutil import quoted
 from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
@@ -395,12 +397,7 @@ def _bad_reference(exc: WorkbookError, xml: bytes) -> WorkbookError | None:
         return None
     if (bad := bad_reference(xml, refused_byte(exc.message))) is None:
         return None
-    said, what = bad
-    message = (
-        f"the file is damaged: bad cell reference {quoted(said)} {what}; open the file in "
-        "Excel (it offers to repair it) and save it, or restore an earlier copy"
-    )
-    return WorkbookError(message, source=exc.source, tab=exc.tab)
+    return reference_error(*bad, exc.source, exc.tab)
 
 
 def _rich_values(package: Package, source: str) -> dict[int, RichValue]:

@@ -14,25 +14,26 @@ number or ``<dimension>`` cannot hide a far cell from the extent check.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
+from sheets_sync.backends.excel.references import A1, calamine_reads, reference_error
 from sheets_sync.backends.excel.xmlutil import (
     BEYOND,
     iterparse,
     local_name,
-    quoted,
     whole,
     xml_damage,
 )
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+#: a column of more letters is past ``BEYOND`` (26**13 is 2.5e18): counted as that, not
+#: made a number of thousands of digits
+_MOST_LETTERS = 13
 _TRUE = ("1", "true")
 _DIGITS = "0123456789"
 _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
@@ -83,6 +84,9 @@ class Scan:
     #: .xlsx only: the digits of the longest row number past 18 digits (read as
     #: ``BEYOND``), 0 for none: said as such, not as the number it was read as
     row_digits: int = 0
+    #: .xlsx only: the letters of the longest column past ``_MOST_LETTERS`` letters (read
+    #: as ``BEYOND``), 0 for none: said as such, as ``row_digits``
+    column_letters: int = 0
 
     def too_large(self, limit: int) -> str | None:
         """What the tab spans when past ``limit`` cells, else None. A row number past 18
@@ -96,21 +100,40 @@ class Scan:
                 f"the tab has a row number of {self.row_digits:,} digits (Excel's last row "
                 f"is 1,048,576; limit {limit:,} cells)"
             )
+        if self.max_col >= BEYOND and self.column_letters:
+            return (
+                f"the tab has a column of {self.column_letters:,} letters (Excel's last "
+                f"column is XFD; limit {limit:,} cells)"
+            )
         return (
             f"the tab spans A1:{a1(self.max_row, self.max_col)} ({cells:,} cells, limit {limit:,})"
         )
 
 
-def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
-    m = _REF.match(ref)
-    if not m:
-        raise WorkbookError(
-            f"the file is damaged: bad cell reference {quoted(ref)}", source=source, tab=tab
-        )
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
+def _cell_ref(ref: str, source: str, tab: str, scan: Scan) -> tuple[int, int]:
+    """(row, column) of a content cell's reference by calamine's rules (``calamine_reads``:
+    ``A12345678``, ``C01``, ``XFE1`` are read), or the reader's error for a reference it
+    refuses (``reference_error``; until 2026-12-07 the scan's own rules, 1-3 letters and
+    1-7 digits, and its own words, with nothing to do). The row and column are counted
+    whole, not in calamine's 32 bits, so one it would wrap to a far cell (and abort on) is
+    never less than its place; a row past 18 digits is ``BEYOND`` and a column past
+    ``_MOST_LETTERS`` letters too, their length kept for the extent's message."""
+    match = A1.fullmatch(ref)
+    if match is None or not calamine_reads(ref):
+        raise reference_error(ref, "of a cell", source, tab)
+    letters, digits = match[1], match[2]
+    row = whole(digits)
+    assert row is not None  # ASCII digits: A1 matched them
+    if row == BEYOND:
+        scan.row_digits = max(scan.row_digits, len(digits.lstrip("0")))
+    if len(letters) > _MOST_LETTERS:
+        scan.column_letters = max(scan.column_letters, len(letters))
+    return row, _column(letters)
+
+
+def _column(letters: str) -> int:
+    """The column of ``letters``, ``BEYOND`` past ``_MOST_LETTERS`` of them."""
+    return column_index(letters) if len(letters) <= _MOST_LETTERS else BEYOND
 
 
 def scan_worksheet(xml: bytes, source: str, tab: str) -> Scan:
@@ -133,7 +156,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     def strays(element: etree._Element) -> None:
         """Cells outside any row: calamine reads them, so their references count."""
         for cell in _STRAY_CELLS(element):
-            cell_row, col = _cell_ref(cell.get("r", ""), source, tab)
+            cell_row, col = _cell_ref(cell.get("r", ""), source, tab, scan)
             scan.max_row, scan.max_col = max(scan.max_row, cell_row), max(scan.max_col, col)
             if cell.get("t") == "e":
                 code, held = _error_of(cell)
@@ -171,7 +194,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                     letters = ref.rstrip(_DIGITS)
                     col = columns.get(letters)
                     if col is None or ref[len(letters) :] != suffix:
-                        cell_row, col = _cell_ref(ref, source, tab)
+                        cell_row, col = _cell_ref(ref, source, tab, scan)
                         if cell_row != row_no and scan.misplaced is None:
                             scan.misplaced = (ref.strip(), row_no)
                         columns[letters] = col
@@ -181,7 +204,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 scan.max_col = max_col
                 scan.max_row = max(scan.max_row, row_no)
             for ref, code, held in errors:  # error and date cells: few, off the hot loop
-                at = _cell_ref(ref, source, tab)
+                at = _cell_ref(ref, source, tab, scan)
                 if code is None:  # an ISO 8601 date cell: calamine leaves some as text
                     scan.date_cells.add(at)
                     continue
@@ -200,111 +223,6 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
         damage = xml_damage(exc)
         raise WorkbookError(f"the file is damaged: {damage}", source=source, tab=tab) from exc
     return scan
-
-
-#: calamine's words for a reference it cannot read (``Expecting alphanumeric character, got
-#: 4E``, ``Range is missing the expected row component.``), which name no cell or part
-REFERENCE_REASONS = (
-    "alphanumeric character",
-    "not allowed for column name",
-    "Range dimension",
-    "Range is missing",
-    "number overflow",
-)
-_A1 = re.compile(r"([A-Za-z]+)([0-9]+)")
-#: the elements of a worksheet whose reference calamine reads: its attribute, and the
-#: words that say which one it is
-_REFERENCED = {
-    "c": ("r", "of a cell"),
-    "dimension": ("ref", "of the tab's <dimension>"),
-    "mergeCell": ("ref", "of a merged range"),
-}
-#: the byte calamine names in ``Expecting alphanumeric character, got 4E``: in hex, with
-#: no leading zero (``got 9``, a tab; until a review on 2026-12-07 two digits were wanted)
-_GOT = re.compile(r"alphanumeric character, got ([0-9A-Fa-f]{1,2})\b")
-#: a raw tab, LF or CR in an attribute, which calamine names, the XML parser reads as a
-#: space (attribute-value normalisation)
-_AS_A_SPACE = frozenset("\t\n\r")
-
-
-def _calamine_reads(cell: str) -> bool:
-    """Whether calamine reads ``cell`` as a cell: letters, then digits, any number of
-    each (``XFE1``, ``C01``, ``AAAA10000000``; a lowercase letter too), its row and its
-    column counted in 32 bits that wrap, neither 0 (``C0``, ``C4294967296``: ``Range is
-    missing the expected row component.``). Probed with python-calamine (2026-12-07)."""
-    match = _A1.fullmatch(cell)
-    if match is None:
-        return False
-    row = column = 0
-    for digit in match[2]:
-        row = (row * 10 + ord(digit) - 48) & 0xFFFFFFFF
-    for letter in match[1].upper():
-        column = (column * 26 + ord(letter) - 64) & 0xFFFFFFFF
-    return row != 0 and column != 0
-
-
-def refused_byte(message: str) -> str | None:
-    """The character calamine's ``Expecting alphanumeric character, got 24`` names ($),
-    or None for another message (or a byte that is no ASCII character). A tab, LF or CR
-    (``got 9``, ``got A``, ``got D``) is a space, as the reference reads (``_AS_A_SPACE``)."""
-    got = _GOT.search(message)
-    if got is None or int(got[1], 16) >= 0x80:
-        return None
-    char = chr(int(got[1], 16))
-    return " " if char in _AS_A_SPACE else char
-
-
-def bad_reference(xml: bytes, holding: str | None = None) -> tuple[str, str] | None:
-    """(reference, which element holds it) of the first reference calamine reads in
-    worksheet ``xml`` that it cannot read as a cell (a cell's, any, with content or not)
-    or a range of one or two cells (the ``<dimension>``'s, a merged range's): the first
-    holding the character ``holding`` (calamine's ``got 24``) if one does; None for
-    none found before any damage to the XML. Only after calamine refused the tab for a
-    reference (``REFERENCE_REASONS``): it said ``Expecting alphanumeric character, got
-    4E``, of no cell (until 2026-12-07). Only where calamine reads them (``_read_here``):
-    one it passes over was named in place of the bad one (until a review on 2026-12-07)."""
-    first: tuple[str, str] | None = None
-    within = {"sheetData": 0, "mergeCells": 0}  # 0 before the first, 1 in it, 2 after
-    tags = ("{*}c", "{*}dimension", "{*}mergeCell", "{*}row", "{*}sheetData", "{*}mergeCells")
-    events = iterparse(xml, ("start", "end"), tags)
-    try:
-        for event, el in events:
-            name = local_name(el.tag)
-            if name in within:
-                if within[name] == (0 if event == "start" else 1):
-                    within[name] += 1
-                continue
-            if event == "end":
-                if name == "row":
-                    el.clear(keep_tail=False)
-                continue
-            if name == "row" or not _read_here(name, within):
-                continue
-            attr, what = _REFERENCED[name]
-            ref = el.get(attr)
-            if ref is None:
-                continue
-            parts = ref.split(":") if name != "c" else [ref]
-            if len(parts) > 2 or not all(map(_calamine_reads, parts)):
-                if holding is None or holding in ref:
-                    return ref, what
-                first = first or (ref, what)
-    except etree.XMLSyntaxError:
-        return first
-    return first
-
-
-def _read_here(name: str, within: dict[str, int]) -> bool:
-    """Whether calamine reads a ``c``, ``mergeCell`` or ``dimension`` where it stands
-    (``within``: before, in or after the first ``sheetData`` and ``mergeCells``, at any
-    depth): a cell in the first ``sheetData``, in a row or not; a merged range in the
-    first ``mergeCells``; a ``<dimension>`` before the first ``sheetData``, wherever.
-    Elsewhere it passes them over (probed with python-calamine 0.9.1, 2026-12-07)."""
-    if name == "c":
-        return within["sheetData"] == 1
-    if name == "mergeCell":
-        return within["mergeCells"] == 1
-    return within["sheetData"] == 0
 
 
 def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
@@ -424,8 +342,8 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
         ref = cell.get("r")
         if ref is None:  # positional: one right of the previous cell
             if last_ref is not None:
-                m = _REF.match(last_ref)
-                col = column_index(m.group(1)) if m else col
+                m = A1.fullmatch(last_ref)
+                col = _column(m[1]) if m else col
                 last_ref = None
             col += 1
             ref = a1(row_no, col)

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from sheets_sync.backends.excel.reader import _bad_reference, read_workbook_bytes
-from sheets_sync.backends.excel.sheetscan import bad_reference, refused_byte
+from sheets_sync.backends.excel.references import bad_reference, refused_byte
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_damaged_shared_parts import TO_DO
 from tests.backends.excel.test_reader_error_codes import SHEET, _team

@@ -1,0 +1,144 @@
+"""Cell references by calamine's rules, and the reader's one error for a bad one.
+
+calamine reads a cell's ``r``, the tab's ``<dimension>`` and a merged range's ``ref`` as
+letters, then digits, any number of each, its row and column in 32 bits that wrap; it
+refuses the tab for any other (``Expecting alphanumeric character, got 4E``), naming no
+reference. The extent scan (``sheetscan.py``) reads content cells' references by this
+rule and the reader's refusal after calamine's (``reader._bad_reference``) finds the
+others by it; both say a bad one in the same words (``reference_error``). Split out of
+``sheetscan.py`` (2026-12-07).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from sheets_sync.backends.excel.blame import damaged_reference
+from sheets_sync.backends.excel.xmlutil import iterparse, local_name, quoted
+from sheets_sync.errors import WorkbookError
+
+#: calamine's words for a reference it cannot read (``Expecting alphanumeric character, got
+#: 4E``, ``Range is missing the expected row component.``), which name no cell or part
+REFERENCE_REASONS = (
+    "alphanumeric character",
+    "not allowed for column name",
+    "Range dimension",
+    "Range is missing",
+    "number overflow",
+)
+#: a reference as calamine reads a cell's: letters, then digits (``calamine_reads``)
+A1 = re.compile(r"([A-Za-z]+)([0-9]+)")
+#: the elements of a worksheet whose reference calamine reads: its attribute, and the
+#: words that say which one it is
+_REFERENCED = {
+    "c": ("r", "of a cell"),
+    "dimension": ("ref", "of the tab's <dimension>"),
+    "mergeCell": ("ref", "of a merged range"),
+}
+#: the byte calamine names in ``Expecting alphanumeric character, got 4E``: in hex, with
+#: no leading zero (``got 9``, a tab; until a review on 2026-12-07 two digits were wanted)
+_GOT = re.compile(r"alphanumeric character, got ([0-9A-Fa-f]{1,2})\b")
+#: a raw tab, LF or CR in an attribute, which calamine names, the XML parser reads as a
+#: space (attribute-value normalisation)
+_AS_A_SPACE = frozenset("\t\n\r")
+
+
+def calamine_reads(cell: str) -> bool:
+    """Whether calamine reads ``cell`` as a cell: letters, then digits, any number of
+    each (``XFE1``, ``C01``, ``AAAA10000000``; a lowercase letter too), its row and its
+    column counted in 32 bits that wrap, neither 0 (``C0``, ``C4294967296``: ``Range is
+    missing the expected row component.``). Probed with python-calamine (2026-12-07)."""
+    match = A1.fullmatch(cell)
+    if match is None:
+        return False
+    row = column = 0
+    for digit in match[2]:
+        row = (row * 10 + ord(digit) - 48) & 0xFFFFFFFF
+    for letter in match[1].upper():
+        column = (column * 26 + ord(letter) - 64) & 0xFFFFFFFF
+    return row != 0 and column != 0
+
+
+def refused_byte(message: str) -> str | None:
+    """The character calamine's ``Expecting alphanumeric character, got 24`` names ($),
+    or None for another message (or a byte that is no ASCII character). A tab, LF or CR
+    (``got 9``, ``got A``, ``got D``) is a space, as the reference reads (``_AS_A_SPACE``)."""
+    got = _GOT.search(message)
+    if got is None or int(got[1], 16) >= 0x80:
+        return None
+    char = chr(int(got[1], 16))
+    return " " if char in _AS_A_SPACE else char
+
+
+def bad_reference(xml: bytes, holding: str | None = None) -> tuple[str, str] | None:
+    """(reference, which element holds it) of the first reference calamine reads in
+    worksheet ``xml`` that it cannot read as a cell (a cell's, any, with content or not)
+    or a range of one or two cells (the ``<dimension>``'s, a merged range's): the first
+    holding the character ``holding`` (calamine's ``got 24``) if one does; None for
+    none found before any damage to the XML. Only after calamine refused the tab for a
+    reference (``REFERENCE_REASONS``): it said ``Expecting alphanumeric character, got
+    4E``, of no cell (until 2026-12-07). Only where calamine reads them (``_read_here``):
+    one it passes over was named in place of the bad one (until a review on 2026-12-07)."""
+    first: tuple[str, str] | None = None
+    within = {"sheetData": 0, "mergeCells": 0}  # 0 before the first, 1 in it, 2 after
+    tags = ("{*}c", "{*}dimension", "{*}mergeCell", "{*}row", "{*}sheetData", "{*}mergeCells")
+    events = iterparse(xml, ("start", "end"), tags)
+    try:
+        for event, el in events:
+            name = local_name(el.tag)
+            if name in within:
+                if within[name] == (0 if event == "start" else 1):
+                    within[name] += 1
+                continue
+            if event == "end":
+                if name == "row":
+                    el.clear(keep_tail=False)
+                continue
+            if name == "row" or not _read_here(name, within):
+                continue
+            attr, what = _REFERENCED[name]
+            ref = el.get(attr)
+            if ref is None:
+                continue
+            parts = ref.split(":") if name != "c" else [ref]
+            if len(parts) > 2 or not all(map(calamine_reads, parts)):
+                if holding is None or holding in ref:
+                    return ref, what
+                first = first or (ref, what)
+    except etree.XMLSyntaxError:
+        return first
+    return first
+
+
+def _read_here(name: str, within: dict[str, int]) -> bool:
+    """Whether calamine reads a ``c``, ``mergeCell`` or ``dimension`` where it stands
+    (``within``: before, in or after the first ``sheetData`` and ``mergeCells``, at any
+    depth): a cell in the first ``sheetData``, in a row or not; a merged range in the
+    first ``mergeCells``; a ``<dimension>`` before the first ``sheetData``, wherever.
+    Elsewhere it passes them over (probed with python-calamine 0.9.1, 2026-12-07)."""
+    if name == "c":
+        return within["sheetData"] == 1
+    if name == "mergeCell":
+        return within["mergeCells"] == 1
+    return within["sheetData"] == 0
+
+
+#: what to do about a damaged reference, as the reader says of every damaged part
+REPAIR = "open the file in Excel (it offers to repair it) and save it, or restore an earlier copy"
+
+
+def reference_error(ref: str, what: str, source: str | None, tab: str | None) -> WorkbookError:
+    """The reader's one error for a reference calamine refuses (``what``: which element
+    holds it, ``of a cell``): a cell's written with ``$`` signs (``$C$2``) names the cell
+    (``blame.damaged_reference``); any other is quoted with what to do (``REPAIR``)."""
+    if what == _REFERENCED["c"][1] and (damaged := damaged_reference(ref)) is not None:
+        cell, message = damaged
+        if calamine_reads(cell):
+            return WorkbookError(message, source=source, tab=tab, cell=cell)
+    return WorkbookError(
+        f"the file is damaged: bad cell reference {quoted(ref)} {what}; {REPAIR}",
+        source=source,
+        tab=tab,
+    )
