@@ -161,7 +161,7 @@ def _table_count(table: etree._Element, name: str, default: int) -> int:
 
 
 #: the parts every tab's values are read through, besides the worksheet's own
-SHARED_PARTS = ("/styles", "/sharedStrings")
+_SHARED_PARTS = ("/styles", "/sharedStrings")
 #: the shared strings part, which calamine may read damaged without a word
 SHARED_STRINGS = ("/sharedStrings",)
 #: the parts calamine reads at a fixed name, whatever the workbook's relationships say:
@@ -190,7 +190,7 @@ def damaged_part(
     data: bytes,
     package: Package,
     source: str,
-    suffixes: tuple[str, ...] = SHARED_PARTS,
+    suffixes: tuple[str, ...] = _SHARED_PARTS,
     *,
     after_the_root: bool = False,
 ) -> WorkbookError | None:
