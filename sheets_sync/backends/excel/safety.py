@@ -14,7 +14,7 @@ import posixpath
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from types import TracebackType
@@ -86,11 +86,14 @@ class Package:
     """A zip package that passed every check.
 
     ``parts`` maps each normalised, lower-cased part name (forward slashes, no leading
-    slash) to its inflated bytes, for the XML parts only; ``kind`` is "xlsx" or "ods".
+    slash) to its inflated bytes, for the XML parts only; ``kind`` is "xlsx" or "ods";
+    ``members`` maps each of those keys to its zip entry's name as the zip spells it
+    (``./xl/sharedStrings.xml``, which calamine does not find at ``xl/sharedStrings.xml``).
     """
 
     kind: str
     parts: Mapping[str, bytes]
+    members: Mapping[str, str] = field(default_factory=dict)
 
     def part(self, name: str) -> bytes | None:
         return self.parts.get(normalise_part_name(name).lower())
@@ -369,6 +372,7 @@ def inspect_package(
     chosen = read or (lambda _name: True)
     refuse_declared(infos, chosen, max_uncompressed_bytes, source)
     parts: dict[str, bytes] = {}
+    members: dict[str, str] = {}
     mimetype = b""
     used = 0
     seen: dict[str, str] = {}  # part name -> the entry's name
@@ -407,15 +411,16 @@ def inspect_package(
             mimetype = body.strip()
         else:
             parts[lower] = body
+            members[lower] = info.filename
     if mimetype.startswith(ODS_MIMETYPE) and "content.xml" in parts:
         # ODF part names are case-sensitive: Pictures/logo.png and Pictures/Logo.png are
         # two images. Only twins among the parts read here (kept by lower-cased name,
         # so one would stand for the other) are refused.
         _refuse_case_twins([t for t in case_twins if _read_here(t[0].lower())], source)
-        return Package(kind="ods", parts=parts)
+        return Package(kind="ods", parts=parts, members=members)
     if "[content_types].xml" in parts:
         _refuse_case_twins(case_twins, source)  # one OPC part: names ignore case
-        return Package(kind="xlsx", parts=parts)
+        return Package(kind="xlsx", parts=parts, members=members)
     raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
 
 

@@ -75,7 +75,9 @@ def locate_sheets(
 ) -> tuple[dict[str, SheetPart], str | None, bool, bool]:
     """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); the
     styles part; whether day numbers count from 1904 (``workbookPr date1904``); and
-    whether its formulas' values are a script's placeholders (``placeholders.py``)."""
+    whether its formulas' values are a script's placeholders (``placeholders.py``). The
+    styles part is the one the relationship names, as Excel shows the cells (percent
+    formats, fills); calamine reads ``xl/styles.xml`` only (``_FIXED_NAMES``)."""
     main = main_part(package, source)
     if main.lower().endswith(".bin"):
         raise WorkbookError(
@@ -165,15 +167,31 @@ _SHARED_PARTS = ("/styles", "/sharedStrings")
 #: the shared strings part, which calamine may read damaged without a word
 SHARED_STRINGS = ("/sharedStrings",)
 #: the parts calamine reads at a fixed name, whatever the workbook's relationships say:
-#: ``xl/sharedStrings.xml`` with none to it, or one to another part (probed, 2026-12-07)
-_FIXED_NAMES = {"/sharedStrings": "xl/sharedStrings.xml"}
+#: ``xl/sharedStrings.xml`` with none to it, or one to another part; ``xl/styles.xml``
+#: likewise, a styles part elsewhere (``xl/s2.xml``, the relationship to it) not read
+#: (probed with python-calamine 0.9.1, 2026-12-07: its dates were numbers)
+_FIXED_NAMES = {"/sharedStrings": "xl/sharedStrings.xml", "/styles": "xl/styles.xml"}
+
+
+def calamine_part(package: Package, name: str) -> bytes | None:
+    """The part ``name`` (one of ``_FIXED_NAMES``) as calamine finds it: the zip entry of
+    that name ignoring case, a backslash for a slash (``XL\\SharedStrings.xml``), or
+    None. An entry the package's names make that part but calamine does not find
+    (``./xl/sharedStrings.xml``: its strings missing to calamine) is none (probed,
+    2026-12-07; a leading ``/`` is refused as unsafe before). A package made by hand,
+    with no entry names, is taken at its part names."""
+    body = package.part(name)
+    member = package.members.get(normalise_part_name(name).lower())
+    if body is None or member is None:
+        return body
+    return body if member.replace("\\", "/").lower() == name.lower() else None
 
 
 def shared_strings(package: Package) -> bytes | None:
-    """The shared strings part calamine reads (``_FIXED_NAMES``), or None: the strings a
-    cell's index is counted in (until a review on 2026-12-07 the part the relationship
-    named, so an intact cell was blamed and the bad one not)."""
-    return package.part(_FIXED_NAMES["/sharedStrings"])
+    """The shared strings part calamine reads (``_FIXED_NAMES``, ``calamine_part``), or
+    None: the strings a cell's index is counted in (until a review on 2026-12-07 the
+    part the relationship named, so an intact cell was blamed and the bad one not)."""
+    return calamine_part(package, _FIXED_NAMES["/sharedStrings"])
 
 
 #: libxml2's words for anything after a part's root (NULs, white space with them, an
@@ -204,21 +222,20 @@ def damaged_part(
     (until 2026-12-07). The shared strings are checked where calamine reads them,
     ``xl/sharedStrings.xml`` (``_FIXED_NAMES``): until a review on 2026-12-07 the part
     the relationships named, so a damaged one was read with its relationship gone, and
-    an intact one blamed for a damaged part it does not read. What follows a part's root
+    an intact one blamed for a damaged part it does not read; the styles at
+    ``xl/styles.xml`` too, since a later pass that day (a damaged styles part the
+    relationship named elsewhere was blamed though calamine reads none of it, and a
+    damaged ``xl/styles.xml`` it does read was not named), each as calamine finds its
+    zip entry (``calamine_part``). What follows a part's root
     (``_AFTER_THE_ROOT``) is read past unless ``after_the_root``: when calamine found a
     string missing, the strings there are the ones it lost, and the part is named (a
     review on 2026-12-07: a cell that was fine was blamed)."""
     if package.kind != "xlsx":
         return None
-    rels: list[tuple[str, str]] | None = None  # read only for a part of no fixed name
     for suffix in suffixes:
-        name = _FIXED_NAMES.get(suffix)
-        if name is None:
-            if rels is None:
-                rels = list(part_rels(package, main_part(package, source), source).values())
-            name = next((t for typ, t in rels if typ.endswith(suffix)), None)
-        body = package.part(name) if name else None
-        if name is None or body is None or is_well_formed(body):
+        name = _FIXED_NAMES[suffix]
+        body = calamine_part(package, name)
+        if body is None or is_well_formed(body):
             continue
         try:
             etree.fromstring(body, parser())
