@@ -115,6 +115,11 @@ def test_a_rows_id_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [k.id for k in team.key_results] == ["KR1"] and [k.id for k in team.kpis] == ["K1"]
     ids = [label for label in labels if label in ("KR ID", "KPI ID")]
     assert ids == ["KR ID"]  # the checkbox's, read again for its error's words
+    # the objective's ID: read on each key result row as its objective (2 rows), and on
+    # the objective's own row only as that row's ID, never again as the field (counted
+    # since 2026-12-07: a third read here is the objective's ID read twice)
+    assert labels.count("objective ID") == 2
+    assert labels.count("Aligns to") == 1  # the objective's cells, read on its first row
     assert [str(f) for f in team.findings if f.cell] == [
         "sales.xlsx!OKRs!E3: KR ID is a checkbox or TRUE/FALSE value (TRUE), not an ID: "
         "type the ID in its place"
