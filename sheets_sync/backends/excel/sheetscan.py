@@ -119,11 +119,15 @@ def _cell_ref(ref: str, source: str, tab: str, scan: Scan) -> tuple[int, int]:
     never less than its place; a row past 18 digits is ``BEYOND`` and a column past
     ``_MOST_LETTERS`` letters too, their length kept for the extent's message."""
     match = A1.fullmatch(ref)
-    if match is None or not calamine_reads(ref):
+    if match is None:
         raise reference_error(ref, "of a cell", source, tab)
     letters, digits = match[1], match[2]
+    # the usual: 9 digits and 6 letters (26**6 columns) are under 2**32, nothing wraps
+    if len(digits) <= 9 and len(letters) <= 6 and (usual := int(digits)):
+        return usual, column_index(letters)
     row = whole(digits)
-    assert row is not None  # ASCII digits: A1 matched them
+    if row is None or not calamine_reads(ref):  # never None: A1 matched ASCII digits
+        raise reference_error(ref, "of a cell", source, tab)
     if row == BEYOND:
         scan.row_digits = max(scan.row_digits, len(digits.lstrip("0")))
     if len(letters) > _MOST_LETTERS:
