@@ -110,29 +110,62 @@ class Scan:
         )
 
 
-def _cell_ref(ref: str, source: str, tab: str, scan: Scan) -> tuple[int, int]:
+def _cell_ref(
+    ref: str, source: str, tab: str, scan: Scan, at: etree._Element
+) -> tuple[int, int] | None:
     """(row, column) of a content cell's reference by calamine's rules (``calamine_reads``:
     ``A12345678``, ``C01``, ``XFE1`` are read), or the reader's error for a reference it
     refuses (``reference_error``; until 2026-12-07 the scan's own rules, 1-3 letters and
     1-7 digits, and its own words, with nothing to do). The row and column are counted
     whole, not in calamine's 32 bits, so one it would wrap to a far cell (and abort on) is
     never less than its place; a row past 18 digits is ``BEYOND`` and a column past
-    ``_MOST_LETTERS`` letters too, their length kept for the extent's message."""
+    ``_MOST_LETTERS`` letters too, their length kept for the extent's message. A bad
+    reference where calamine reads no cell (``at``, the cell or its row, outside the
+    first ``sheetData``: ``_read_by_calamine``) is None, no place: calamine passes it
+    over (until a later pass on 2026-12-07 the tab was refused for it)."""
     match = A1.fullmatch(ref)
     if match is None:
-        raise reference_error(ref, "of a cell", source, tab)
+        _refuse(ref, source, tab, at)
+        return None
     letters, digits = match[1], match[2]
     # the usual: 9 digits and 6 letters (26**6 columns) are under 2**32, nothing wraps
     if len(digits) <= 9 and len(letters) <= 6 and (usual := int(digits)):
         return usual, column_index(letters)
     row = whole(digits)
     if row is None or not calamine_reads(ref):  # never None: A1 matched ASCII digits
-        raise reference_error(ref, "of a cell", source, tab)
+        _refuse(ref, source, tab, at)
+        return None
     if row == BEYOND:
         scan.row_digits = max(scan.row_digits, len(digits.lstrip("0")))
     if len(letters) > _MOST_LETTERS:
         scan.column_letters = max(scan.column_letters, len(letters))
     return row, _column(letters)
+
+
+def _refuse(ref: str, source: str, tab: str, at: etree._Element) -> None:
+    """Raise the reader's error for bad reference ``ref`` where calamine reads the cell;
+    elsewhere nothing (passed over)."""
+    if _read_by_calamine(at):
+        raise reference_error(ref, "of a cell", source, tab)
+
+
+def _read_by_calamine(at: etree._Element) -> bool:
+    """Whether calamine reads a cell in ``at`` (the cell, or its row): it is in the first
+    ``sheetData`` (in a row or not), the one with no ``sheetData`` before it among its
+    siblings, as ``references.bad_reference`` finds them (probed with python-calamine
+    0.9.1: a cell before, after or in a second ``sheetData``, or in an ``extLst``, is not
+    read). A sibling the scan freed is not seen: a ``sheetData`` after rows stored
+    outside any is then taken for the first (refused, as before)."""
+    node: etree._Element | None = at
+    while node is not None and not _named(node, "sheetData"):
+        node = node.getparent()
+    if node is None:
+        return False
+    return not any(_named(sib, "sheetData") for sib in node.itersiblings(preceding=True))
+
+
+def _named(el: etree._Element, name: str) -> bool:
+    return isinstance(el.tag, str) and local_name(el.tag) == name
 
 
 def _column(letters: str) -> int:
@@ -160,7 +193,10 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     def strays(element: etree._Element) -> None:
         """Cells outside any row: calamine reads them, so their references count."""
         for cell in _STRAY_CELLS(element):
-            cell_row, col = _cell_ref(cell.get("r", ""), source, tab, scan)
+            place = _cell_ref(cell.get("r", ""), source, tab, scan, cell)
+            if place is None:
+                continue
+            cell_row, col = place
             scan.max_row, scan.max_col = max(scan.max_row, cell_row), max(scan.max_col, col)
             if cell.get("t") == "e":
                 code, held = _error_of(cell)
@@ -198,7 +234,10 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                     letters = ref.rstrip(_DIGITS)
                     col = columns.get(letters)
                     if col is None or ref[len(letters) :] != suffix:
-                        cell_row, col = _cell_ref(ref, source, tab, scan)
+                        place = _cell_ref(ref, source, tab, scan, row)
+                        if place is None:
+                            continue
+                        cell_row, col = place
                         if cell_row != row_no and scan.misplaced is None:
                             scan.misplaced = (ref.strip(), row_no)
                         columns[letters] = col
@@ -208,7 +247,9 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 scan.max_col = max_col
                 scan.max_row = max(scan.max_row, row_no)
             for ref, code, held in errors:  # error and date cells: few, off the hot loop
-                at = _cell_ref(ref, source, tab, scan)
+                at = _cell_ref(ref, source, tab, scan, row)
+                if at is None:
+                    continue
                 if code is None:  # an ISO 8601 date cell: calamine leaves some as text
                     scan.date_cells.add(at)
                     continue

@@ -112,3 +112,54 @@ def test_a_far_reference_calamine_reads_is_too_large(ref: bytes, said: str) -> N
     with pytest.raises(WorkbookTooLargeError) as info:
         read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
     assert str(info.value).startswith(f"sales.xlsx!OKRs: {said}"), str(info.value)
+
+
+def _edited(old: bytes, new: bytes) -> bytes:
+    """The team workbook, ``old`` in its worksheet replaced by ``new`` once."""
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                assert old in body, old
+                body = body.replace(old, new, 1)
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+_SD, _END = b"<sheetData>", b"</sheetData>"
+_BAD = b'<c r="1N"><v>1</v></c>'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "read"),
+    [  # where a content cell with the bad reference '1N' stands, and whether calamine reads it
+        (_SD, _BAD + _SD, False),  # before the sheetData
+        (_END, _END + b'<row r="9">' + _BAD + b"</row>", False),  # a row after it
+        (_END, _END + _BAD, False),  # a cell after it
+        (_END, _END + b'<sheetData><row r="9">' + _BAD + b"</row></sheetData>", False),
+        (_END, _END + b"<extLst><ext>" + _BAD + b"</ext></extLst>", False),
+        (_SD, _SD + _BAD, True),  # in the sheetData, in no row
+        (_SD, _SD + b'<x><row r="9">' + _BAD + b"</row></x>", True),  # wrapped
+        (_SD, _SD + b'<row r="1"><x>' + _BAD + b"</x></row>", True),  # wrapped in a row
+    ],
+)
+def test_a_bad_content_reference_refuses_the_tab_only_where_calamine_reads_it(
+    old: bytes, new: bytes, read: bool
+) -> None:
+    """As ``bad_reference`` finds a cell's reference after calamine's refusal: until a
+    later pass on 2026-12-07 the extent scan refused the tab for a content cell's bad
+    reference anywhere in the worksheet, where calamine passed it over."""
+    data = _edited(old, new)
+    if read:
+        with pytest.raises(pc.CalamineError):
+            _calamine(data)
+        with pytest.raises(WorkbookError) as info:
+            read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+        assert str(info.value) == (
+            f"sales.xlsx!OKRs: the file is damaged: bad cell reference '1N' of a cell{TO_DO}"
+        )
+    else:
+        assert len(_calamine(data)) == 3
+        assert "OKRs" in read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"]).sheets
