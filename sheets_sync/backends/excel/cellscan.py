@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from sheets_sync.backends.excel.xmlutil import root_prefix, tag_re, whole
+from sheets_sync.backends.excel.xmlutil import BEYOND, root_prefix, tag_re, whole
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellValue, column_index, column_letter
 
-_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+#: a reference as calamine reads a cell's: letters, then digits, any number of each
+#: (``references.calamine_reads`` adds its 32-bit count)
+A1 = re.compile(r"([A-Za-z]+)([0-9]+)")
+#: a column of more letters is past ``BEYOND`` (26**13 is 2.5e18): counted as that, not
+#: made a number of thousands of digits
+MOST_LETTERS = 13
+#: an A1 reference as the write path reads it: ``A1``'s rule, ``$`` signs allowed
+_REF_RE = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
 #: The ``r`` attribute inside a start tag's attribute text (``r`` alone, not ``spans``).
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: A start tag's attributes (as ``tag_re`` matches them), the first captured when it is
@@ -69,12 +76,20 @@ def patterns(p: bytes) -> Patterns:
 def parse_ref(ref: str) -> tuple[int, int]:
     """(row, column) of an A1 reference; its row read by ``whole`` (``xmlutil.BEYOND``
     past 18 digits, leading zeros none): ``int`` raised a ValueError on 5,000 digits and
-    read another script's digits (``\\d``: ``A١``), until 2026-12-07."""
-    m = _REF_RE.match(ref.strip())
-    row = None if m is None else whole(m.group(2))
+    read another script's digits (``\\d``: ``A١``), until 2026-12-07. Its letters, any
+    number, as the reader reads a cell's (``A1``; ``capped_column``): until a review on
+    2026-12-07 only 1-3, so a row holding ``AAAA3``, which the reader reads, refused the
+    write as a malformed reference (``XFE3`` was left alone)."""
+    m = _REF_RE.fullmatch(ref.strip())
+    row = None if m is None else whole(m[2])
     if m is None or row is None:
         raise WorkbookError(f"malformed cell reference {ref!r}")
-    return row, column_index(m.group(1))
+    return row, capped_column(m[1])
+
+
+def capped_column(letters: str) -> int:
+    """The column of ``letters``, ``BEYOND`` past ``MOST_LETTERS`` of them."""
+    return column_index(letters) if len(letters) <= MOST_LETTERS else BEYOND
 
 
 def column_of(ref: bytes) -> int:

@@ -16,6 +16,7 @@ import re
 from lxml import etree
 
 from sheets_sync.backends.excel.blame import damaged_reference
+from sheets_sync.backends.excel.cellscan import A1
 from sheets_sync.backends.excel.xmlutil import iterparse, local_name, quoted
 from sheets_sync.errors import WorkbookError
 
@@ -28,8 +29,6 @@ REFERENCE_REASONS = (
     "Range is missing",
     "number overflow",
 )
-#: a reference as calamine reads a cell's: letters, then digits (``calamine_reads``)
-A1 = re.compile(r"([A-Za-z]+)([0-9]+)")
 #: the elements of a worksheet whose reference calamine reads: its attribute, and the
 #: words that say which one it is
 _REFERENCED = {

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from sheets_sync.backends.excel.cellscan import cell_range
-from sheets_sync.backends.excel.references import A1, calamine_reads, reference_error
+from sheets_sync.backends.excel.cellscan import A1, MOST_LETTERS, capped_column, cell_range
+from sheets_sync.backends.excel.references import calamine_reads, reference_error
 from sheets_sync.backends.excel.xmlutil import (
     BEYOND,
     iterparse,
@@ -31,9 +31,6 @@ from sheets_sync.backends.excel.xmlutil import (
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
-#: a column of more letters is past ``BEYOND`` (26**13 is 2.5e18): counted as that, not
-#: made a number of thousands of digits
-_MOST_LETTERS = 13
 _TRUE = ("1", "true")
 _DIGITS = "0123456789"
 _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
@@ -84,7 +81,7 @@ class Scan:
     #: .xlsx only: the digits of the longest row number past 18 digits (read as
     #: ``BEYOND``), 0 for none: said as such, not as the number it was read as
     row_digits: int = 0
-    #: .xlsx only: the letters of the longest column past ``_MOST_LETTERS`` letters (read
+    #: .xlsx only: the letters of the longest column past ``MOST_LETTERS`` letters (read
     #: as ``BEYOND``), 0 for none: said as such, as ``row_digits``
     column_letters: int = 0
 
@@ -119,7 +116,7 @@ def _cell_ref(
     1-7 digits, and its own words, with nothing to do). The row and column are counted
     whole, not in calamine's 32 bits, so one it would wrap to a far cell (and abort on) is
     never less than its place; a row past 18 digits is ``BEYOND`` and a column past
-    ``_MOST_LETTERS`` letters too, their length kept for the extent's message. A bad
+    ``MOST_LETTERS`` letters too, their length kept for the extent's message. A bad
     reference where calamine reads no cell (``at``, the cell or its row, outside the
     first ``sheetData``: ``_read_by_calamine``) is None, no place: calamine passes it
     over (until a later pass on 2026-12-07 the tab was refused for it)."""
@@ -137,9 +134,9 @@ def _cell_ref(
         return None
     if row == BEYOND:
         scan.row_digits = max(scan.row_digits, len(digits.lstrip("0")))
-    if len(letters) > _MOST_LETTERS:
+    if len(letters) > MOST_LETTERS:
         scan.column_letters = max(scan.column_letters, len(letters))
-    return row, _column(letters)
+    return row, capped_column(letters)
 
 
 def _refuse(ref: str, source: str, tab: str, at: etree._Element) -> None:
@@ -166,11 +163,6 @@ def _read_by_calamine(at: etree._Element) -> bool:
 
 def _named(el: etree._Element, name: str) -> bool:
     return isinstance(el.tag, str) and local_name(el.tag) == name
-
-
-def _column(letters: str) -> int:
-    """The column of ``letters``, ``BEYOND`` past ``_MOST_LETTERS`` of them."""
-    return column_index(letters) if len(letters) <= _MOST_LETTERS else BEYOND
 
 
 def scan_worksheet(xml: bytes, source: str, tab: str) -> Scan:
@@ -388,7 +380,7 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
         if ref is None:  # positional: one right of the previous cell
             if last_ref is not None:
                 m = A1.fullmatch(last_ref)
-                col = _column(m[1]) if m else col
+                col = capped_column(m[1]) if m else col
                 last_ref = None
             col += 1
             ref = a1(row_no, col)

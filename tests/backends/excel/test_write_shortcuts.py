@@ -37,11 +37,11 @@ def _row(xml: bytes) -> bytes:
         # the last cell both unterminated and holding a <c>: unterminated first, as before
         ('<c r="A1"/><c r="B1"><v>1</v><c r="C1"/>', "unterminated <c>"),
         # a cell inside a cell, then a cell whose r is no reference: the earlier one first
-        ('<c r="A1" t="inlineStr"><is><t>x</t><c r="Z1"/></is></c><c r="AAAA1"/>', "cell A1"),
+        ('<c r="A1" t="inlineStr"><is><t>x</t><c r="Z1"/></is></c><c r="1AAAA"/>', "cell A1"),
         ('<c r="A1"/><c r="B1"><c r="Z1"/></c><c r="C1"/><c r="q1x"/>', "cell B1"),
         # and the other way round: the malformed reference first
         ('<c r="2Q"/><c r="B1"><c r="Z1"/></c>', "malformed cell reference '2Q'"),
-        ('<c r="A1"/><c r="AAAA1"/><c r="C1"><v>2</v>', "malformed cell reference 'AAAA1'"),
+        ('<c r="A1"/><c r="1AAAA"/><c r="C1"><v>2</v>', "malformed cell reference '1AAAA'"),
     ],
 )
 def test_a_damaged_row_is_refused_naming_the_first_fault(cells: str, said: str) -> None:

@@ -1,0 +1,59 @@
+"""A row holding a cell past Excel's last column, which the reader reads, is written
+as any other, the far cell left alone: until a review on 2026-12-07 the write path read
+a reference's letters by rules of its own (1-3), so ``AAAA3``, which the reader had
+come to read (calamine does), refused the write as a malformed reference, while
+``XFE3`` was left alone."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.grid import CellWrite
+from tests.backends.excel.test_reader_error_codes import SHEET, _team
+
+
+def _with_last_cell(cell: bytes) -> bytes:
+    """The team workbook, ``cell`` the last cell of its row 3 (no ``<dimension>``)."""
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                body, n = re.subn(rb'(<row r="3"[^>]*>.*?)(</row>)', rb"\1" + cell + rb"\2", body)
+                assert n == 1
+                body = re.sub(rb"<dimension [^>]*/>", b"", body)
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("ref", "col"),
+    [("XFE3", 16_385), ("AAAA3", 18_279), ("aaaa3", 18_279)],
+)
+def test_a_row_holding_a_far_cell_is_read_and_written(tmp_path: Path, ref: str, col: int) -> None:
+    far = f'<c r="{ref}"><v>7</v></c>'.encode()
+    (tmp_path / "team").mkdir()
+    path = tmp_path / "team" / "sales.xlsx"
+    path.write_bytes(_with_last_cell(far))
+    backend = ExcelBackend(path, display_name="sales.xlsx", backup_dir=tmp_path / "bk")
+    data = backend.read(["OKRs"])
+    grid = data.sheets["OKRs"]
+    assert grid.used_cols == col and grid.rows[2][col - 1] == 7
+    backend.write(data, [CellWrite("OKRs", 3, 21, "noted")])
+    xml = zipfile.ZipFile(path).read(SHEET)
+    row = re.search(rb'<row r="3".*?</row>', xml)
+    assert row is not None
+    # the new cell in its place, before the far one, which is as it was
+    assert row[0].endswith(
+        b'<c r="M3" t="n"><v>1</v></c>'
+        b'<c r="U3" t="inlineStr"><is><t xml:space="preserve">noted</t></is></c>' + far + b"</row>"
+    )
+    again = backend.read(["OKRs"]).sheets["OKRs"]
+    assert again.rows[2][20] == "noted" and again.rows[2][col - 1] == 7
