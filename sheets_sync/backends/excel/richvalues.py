@@ -22,14 +22,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from sheets_sync.backends.excel.cellscan import Places
-from sheets_sync.backends.excel.xmlutil import local_name
+from sheets_sync.backends.excel.cellscan import A1, Places, capped_column
+from sheets_sync.backends.excel.xmlutil import local_name, whole
 from sheets_sync.grid import CellError, CellValue
 
 #: a cell start tag that carries ``vm``: its attributes
 _VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^<>]*?\bvm\s*=\s*[\"'][^<>]*)>")
 _ATTR = re.compile(rb"""\b(r|vm)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
 #: ``vm`` as an attribute, however spaced (``vm ="1"``, after ``\r``), for the pre-check
 _HAS_VM = re.compile(rb"\svm\s*=")
 #: an index the reader follows: ASCII digits, few enough for ``int``
@@ -61,7 +60,11 @@ def _index(text: str | bytes | None) -> int | None:
 def vm_cells(xml: bytes, places: Places | None = None) -> dict[tuple[int, int], int]:
     """(row, column) -> ``vm`` index of each cell carrying one (a byte scan: the common
     sheet has none and costs one ``in``; until 2026-12-06 the pre-check missed
-    ``vm ="1"`` and ``\rvm=``, so such cells read as their fallback)."""
+    ``vm ="1"`` and ``\rvm=``, so such cells read as their fallback). A cell is placed
+    by its ``r`` as the extent scan places it (``cellscan.A1``, its row by ``whole``, its
+    column by ``capped_column``): until a review on 2026-12-07 a rule of its own (1-3
+    capital letters, 1-7 digits, no leading zero), so ``C00000002`` and ``c2``, which
+    calamine reads as C2, showed their fallback #VALUE! in place of the rich value."""
     found: dict[tuple[int, int], int] = {}
     if b"vm" not in xml or _HAS_VM.search(xml) is None:
         return found
@@ -72,13 +75,11 @@ def vm_cells(xml: bytes, places: Places | None = None) -> dict[tuple[int, int], 
         if b"r" not in attrs and vm is not None and (place := places(m.start())) is not None:
             found[place] = vm
             continue
-        ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
-        if ref is None or vm is None:
+        ref = A1.fullmatch(attrs.get(b"r", b"").decode("ascii", "replace"))
+        row = None if ref is None else whole(ref[2])
+        if ref is None or not row or vm is None:
             continue
-        col = 0
-        for ch in ref[1]:
-            col = col * 26 + ord(ch) - 64
-        found[(int(ref[2]), col)] = vm
+        found[(row, capped_column(ref[1]))] = vm
     return found
 
 

@@ -262,3 +262,15 @@ def test_vm_cells_are_found_in_any_spelling() -> None:
     # spellings the pre-check missed until 2026-12-06
     assert vm_cells(b'<c r="C2" t="e" vm ="1"><v>#VALUE!</v></c>') == {(2, 3): 1}
     assert vm_cells(b'<c r="C2" t="e"\rvm="1"><v>#VALUE!</v></c>') == {(2, 3): 1}
+
+
+@pytest.mark.parametrize("ref", [b"C2", b"C00000002", b"c2", b"C0000000000000000000002"])
+def test_a_rich_value_cell_is_placed_as_calamine_places_it(ref: bytes) -> None:
+    """calamine reads each of these as C2 (its fallback #VALUE! there); the rich value is
+    placed by the same rule (until a review on 2026-12-07 1-3 capital letters and 1-7
+    digits with no leading zero: all but the first showed the #VALUE!)."""
+    parts = modern_parts()
+    parts[SHEET] = parts[SHEET].replace(
+        b'<c r="C2" t="e" vm="1">', b'<c r="' + ref + b'" t="e" vm="1">', 1
+    )
+    assert _read(parts)[2] == "France"
