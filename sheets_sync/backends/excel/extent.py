@@ -24,7 +24,7 @@ from sheets_sync.backends.excel.safety import (
     refuse_declared,
     refuse_oversized_file,
 )
-from sheets_sync.backends.excel.sheetscan import Scan, scan_worksheet
+from sheets_sync.backends.excel.sheetscan import Scan, scan_worksheet, too_large_error
 from sheets_sync.backends.excel.workbookparts import locate_sheets, main_part
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
 
@@ -143,6 +143,8 @@ def check_package(
             raise
     del package
     for tab, scan in scans.items():
+        if (outside := too_large_error(scan, max_cells, name, tab)) is not None:
+            raise outside
         if (spans := scan.too_large(max_cells)) is not None:
             raise WorkbookTooLargeError(
                 f"{spans}: delete the stray cells far from its table",

@@ -66,6 +66,7 @@ from sheets_sync.backends.excel.sheetscan import (
     filtered_rows,
     refuse_misplaced,
     scan_worksheet,
+    too_large_error,
 )
 from sheets_sync.backends.excel.workbookparts import (
     SHARED_STRINGS,
@@ -269,6 +270,8 @@ def _checked_scan(xml: bytes, source: str, tab: str) -> Scan:
 
 
 def _check_extent(scan: Scan, source: str, tab: str) -> None:
+    if (outside := too_large_error(scan, MAX_SHEET_CELLS, source, tab)) is not None:
+        raise outside
     if (spans := scan.too_large(MAX_SHEET_CELLS)) is not None:
         raise WorkbookTooLargeError(
             f"{spans}; keep large data on a tab the sync does not read, "

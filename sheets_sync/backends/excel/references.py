@@ -17,7 +17,7 @@ from lxml import etree
 
 from sheets_sync.backends.excel.blame import damaged_reference
 from sheets_sync.backends.excel.cellscan import A1
-from sheets_sync.backends.excel.xmlutil import iterparse, local_name, quoted
+from sheets_sync.backends.excel.xmlutil import QUOTED, iterparse, local_name, quoted
 from sheets_sync.errors import WorkbookError
 
 #: calamine's words for a reference it cannot read (``Expecting alphanumeric character, got
@@ -126,6 +126,25 @@ def _read_here(name: str, within: dict[str, int]) -> bool:
 
 #: what to do about a damaged reference, as the reader says of every damaged part
 REPAIR = "open the file in Excel (it offers to repair it) and save it, or restore an earlier copy"
+#: Excel's last row and column (XFD)
+LAST_ROW, LAST_COLUMN = 1_048_576, 16_384
+
+
+def outside_grid(ref: str, limit: int, source: str | None, tab: str | None) -> WorkbookError:
+    """The reader's error for a content cell past Excel's grid (``ref`` as written, a
+    row past 1,048,576 or a column past XFD) in a tab too large to read with it (past
+    ``limit`` cells): named (quoted in the message when longer than ``QUOTED``), the
+    file damaged, what to do (``REPAIR``)."""
+    short = len(ref) <= QUOTED
+    which = "the cell is" if short else f"cell {quoted(ref)} is"
+    return WorkbookError(
+        f"the file is damaged: {which} outside Excel's grid (its last column is XFD, its "
+        f"last row 1,048,576), and the tab too large to read with it (limit {limit:,} "
+        f"cells); {REPAIR}",
+        source=source,
+        tab=tab,
+        cell=ref if short else None,
+    )
 
 
 def reference_error(ref: str, what: str, source: str | None, tab: str | None) -> WorkbookError:

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import A1, MOST_LETTERS, capped_column, cell_range
-from sheets_sync.backends.excel.references import calamine_reads, reference_error
+from sheets_sync.backends.excel.references import (
+    LAST_COLUMN,
+    LAST_ROW,
+    calamine_reads,
+    outside_grid,
+    reference_error,
+)
 from sheets_sync.backends.excel.xmlutil import (
     BEYOND,
     iterparse,
@@ -33,6 +39,7 @@ from sheets_sync.grid import CellRange, a1, column_index
 
 _TRUE = ("1", "true")
 _DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
 _UNREFERENCED = etree.XPath("count(*[local-name()='c' and not(@r)])")
 _ERROR_CELLS = etree.XPath("*[local-name()='c' and * and @t='e']")
@@ -84,6 +91,10 @@ class Scan:
     #: .xlsx only: the letters of the longest column past ``MOST_LETTERS`` letters (read
     #: as ``BEYOND``), 0 for none: said as such, as ``row_digits``
     column_letters: int = 0
+    #: .xlsx only: the first content cell found past Excel's grid (its last column XFD,
+    #: its last row 1,048,576), as written; blamed should the tab be too large
+    #: (``too_large_error``)
+    outside: str | None = None
 
     def too_large(self, limit: int) -> str | None:
         """What the tab spans when past ``limit`` cells, else None. A row number past 18
@@ -107,6 +118,17 @@ class Scan:
         )
 
 
+def too_large_error(scan: Scan, limit: int, source: str, tab: str) -> WorkbookError | None:
+    """The reader's error for a tab past ``limit`` cells with a content cell past Excel's
+    grid (``Scan.outside``): that cell named, the file damaged, what to do
+    (``references.outside_grid``); None for another tab (too large or not). Until a
+    review on 2026-12-07 such a tab was only too large, with advice Excel cannot carry
+    out (``keep large data on a tab the sync does not read``: no tab holds such a cell)."""
+    if scan.outside is None or scan.too_large(limit) is None:
+        return None
+    return outside_grid(scan.outside, limit, source, tab)
+
+
 def _cell_ref(
     ref: str, source: str, tab: str, scan: Scan, at: etree._Element
 ) -> tuple[int, int] | None:
@@ -127,16 +149,20 @@ def _cell_ref(
     letters, digits = match[1], match[2]
     # the usual: 9 digits and 6 letters (26**6 columns) are under 2**32, nothing wraps
     if len(digits) <= 9 and len(letters) <= 6 and (usual := int(digits)):
-        return usual, column_index(letters)
-    row = whole(digits)
-    if row is None or not calamine_reads(ref):  # never None: A1 matched ASCII digits
-        _refuse(ref, source, tab, at)
-        return None
-    if row == BEYOND:
-        scan.row_digits = max(scan.row_digits, len(digits.lstrip("0")))
-    if len(letters) > MOST_LETTERS:
-        scan.column_letters = max(scan.column_letters, len(letters))
-    return row, capped_column(letters)
+        row, col = usual, column_index(letters)
+    else:
+        whole_row = whole(digits)
+        if whole_row is None or not calamine_reads(ref):  # never None: A1 took ASCII digits
+            _refuse(ref, source, tab, at)
+            return None
+        if whole_row == BEYOND:
+            scan.row_digits = max(scan.row_digits, len(digits.lstrip("0")))
+        if len(letters) > MOST_LETTERS:
+            scan.column_letters = max(scan.column_letters, len(letters))
+        row, col = whole_row, capped_column(letters)
+    if (row > LAST_ROW or col > LAST_COLUMN) and scan.outside is None:
+        scan.outside = ref
+    return row, col
 
 
 def _refuse(ref: str, source: str, tab: str, at: etree._Element) -> None:
@@ -219,6 +245,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 if row.get("outlineLevel", "0").strip() not in ("", "0"):
                     scan.grouped_rows.add(row_no)
             refs, errors = _row_cells(row, row_no)
+            named = scan.outside
             if refs:
                 suffix = str(row_no)
                 max_col = scan.max_col
@@ -238,6 +265,11 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                         max_col = col
                 scan.max_col = max_col
                 scan.max_row = max(scan.max_row, row_no)
+                # a row past the grid: its first cell, when its reference says that row
+                # (the letters' memo placed it without _cell_ref); a misplaced one is not
+                first = refs[0]
+                if row_no > LAST_ROW and named is None and first.lstrip(_LETTERS) == suffix:
+                    scan.outside = first
             for ref, code, held in errors:  # error and date cells: few, off the hot loop
                 at = _cell_ref(ref, source, tab, scan, row)
                 if at is None:
@@ -248,6 +280,8 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 scan.errors[at] = code
                 if held:
                     scan.formula_errors.add(at)
+            if row_no == BEYOND:  # its cells with no r were placed in a row not in the file
+                scan.outside = named
             row.clear(keep_tail=False)
             parent = row.getparent()
             while parent is not None and row.getprevious() is not None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pytest
 import python_calamine as pc
 
+from sheets_sync.backends.excel.extent import check_package
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.sheetscan import scan_worksheet
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
@@ -94,24 +95,80 @@ def test_a_bad_reference_of_a_content_cell_is_said_as_the_reader_says_it(ref: by
         assert scanned.value.cell == "C3" and "with $ signs" in str(scanned.value)
 
 
+#: what the reader says of a content cell past Excel's grid in a tab too large with it
+OUTSIDE = (
+    "the file is damaged: {which} outside Excel's grid (its last column is XFD, its last "
+    "row 1,048,576), and the tab too large to read with it (limit 2,000,000 cells)" + TO_DO
+)
+
+
 @pytest.mark.parametrize(
-    ("ref", "said"),
+    ("ref", "named"),
     [
-        (b"AAAAAAAAAAAAAAAAAAAAAA3", "the tab has a column of 22 letters"),
-        (b"A" * 4_990 + b"3", "the tab has a column of 4,990 letters"),
-        (b"C" + b"9" * 20, "the tab has a row number of 20 digits"),
-        (b"C4294967297", "the tab spans A1:U4294967297"),
+        (b"AAAAAAAAAAAAAAAAAAAAAA3", "AAAAAAAAAAAAAAAAAAAAAA3"),
+        (b"A" * 4_990 + b"3", None),  # quoted by its first 40 characters, no cell named
+        (b"C" + b"9" * 20, "C" + "9" * 20),
+        (b"C4294967297", "C4294967297"),
+        (b"AAAA99999", "AAAA99999"),
+        (b"XFD1048577", "XFD1048577"),  # one row past Excel's last
     ],
 )
-def test_a_far_reference_calamine_reads_is_too_large(ref: bytes, said: str) -> None:
+def test_a_far_reference_calamine_reads_is_named_outside_the_grid(
+    ref: bytes, named: str | None
+) -> None:
     """calamine reads these (its 32 bits wrap; the first and third make it allocate
     terabytes and abort the process, C4294967297 it reads as C1): the scan counts them
-    whole and the tab is refused as too large, said by the reference's length past 13
-    letters or 18 digits (until 2026-12-07 a bad reference, by the scan's own rules)."""
+    whole, the tab is too large with the cell, and the cell, past Excel's grid, is named
+    as damage with what to do. Until a review on 2026-12-07 the tab was only too large,
+    said by the reference's length past 13 letters or 18 digits, with advice Excel cannot
+    carry out (keep large data on a tab the sync does not read: no tab holds such a cell);
+    until 2026-12-07 a bad reference, by the scan's own rules."""
     data = _with_first_cell(b'<c r="' + ref + b'"><v>1</v></c>')
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert not isinstance(info.value, WorkbookTooLargeError)
+    assert info.value.cell == named
+    if named is None:
+        which = f"cell {ref[:40].decode()!r}... (4,991 characters) is"
+        assert str(info.value) == "sales.xlsx!OKRs: " + OUTSIDE.format(which=which)
+    else:
+        said = OUTSIDE.format(which="the cell is")
+        assert str(info.value) == f"sales.xlsx!OKRs!{named}: {said}"
+
+
+def test_a_row_past_the_grid_names_its_first_cell() -> None:
+    """A cell whose column the scan knew from an earlier row is placed without its
+    reference read again; the row's number, past 1,048,576, names it (the read and the
+    previous file's check alike)."""
+    data = _edited(_END, b'<row r="1048577"><c r="B1048577"><v>1</v></c></row>' + _END)
+    said = "sales.xlsx!OKRs!B1048577: " + OUTSIDE.format(which="the cell is")
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert str(info.value) == said
+    with pytest.raises(WorkbookError) as checked:
+        check_package(data, tabs=["OKRs"], source="sales.xlsx")
+    limit = said.replace("2,000,000", "10,000,000")  # the previous file's limit
+    assert str(checked.value) == limit and checked.value.cell == "B1048577"
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [  # in the grid: too large, as before
+        (b'<row r="1048576"><c r="B1048576"><v>1</v></c></row>', "the tab spans A1:U1048576 "),
+        # a row number past 18 digits, its cell with no r: no reference in the file to name
+        (b'<row r="' + b"9" * 20 + b'"><c><v>1</v></c></row>', "the tab has a row number of 20"),
+        # a cell that names another row than its row's: not blamed for the row's number
+        (b'<row r="1048577"><c r="B2"><v>1</v></c></row>', "the tab spans A1:U1048577 "),
+    ],
+)
+def test_a_tab_too_large_with_no_cell_past_the_grid_to_name_is_too_large(
+    row: bytes, said: str
+) -> None:
+    data = _edited(_END, row + _END)
     with pytest.raises(WorkbookTooLargeError) as info:
         read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
     assert str(info.value).startswith(f"sales.xlsx!OKRs: {said}"), str(info.value)
+    assert info.value.cell is None
 
 
 def _edited(old: bytes, new: bytes) -> bytes:
