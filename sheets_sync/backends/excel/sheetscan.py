@@ -178,7 +178,13 @@ def _read_by_calamine(at: etree._Element) -> bool:
     siblings, as ``references.bad_reference`` finds them (probed with python-calamine
     0.9.1: a cell before, after or in a second ``sheetData``, or in an ``extLst``, is not
     read). A sibling the scan freed is not seen: a ``sheetData`` after rows stored
-    outside any is then taken for the first (refused, as before)."""
+    outside any is then taken for the first (refused, as before). Known to disagree
+    with calamine on some nested layouts, always by refusing a tab calamine reads (a
+    review's probe, 2026-12-07, left so): an empty ``sheetData`` wrapped in another
+    element before the real one (``<x><sheetData/></x><sheetData>``: calamine reads
+    none of the second), and an empty ``sheetData`` inside the first, the rows after it
+    (``<sheetData>..<sheetData></sheetData><row>``: calamine stops at the inner end
+    tag). ``references._read_here`` counts them alike."""
     node: etree._Element | None = at
     while node is not None and not _named(node, "sheetData"):
         node = node.getparent()
