@@ -21,6 +21,7 @@ from sheets_sync.backends.excel.formulas import FormulaGuard
 from sheets_sync.backends.excel.ownedcell import OldCell, cell_xml
 from sheets_sync.backends.excel.sheetrows import SheetRows
 from sheets_sync.backends.excel.xmlutil import (
+    BEYOND,
     Tag,
     find_tag,
     first_attr,
@@ -246,6 +247,8 @@ class SheetEditor(SheetRows):
         try:
             r1, c1, r2, c2 = cell_range(ref)
         except WorkbookError:
+            return []
+        if BEYOND in (r2, c2):  # past what is counted: a1 would write a made-up reference
             return []
         empty = not rows_before  # an empty sheet's ref ("A1") is a placeholder
         rows = [r for r, _ in grown] + ([] if empty else [r1, r2])

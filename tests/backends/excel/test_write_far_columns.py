@@ -57,3 +57,52 @@ def test_a_row_holding_a_far_cell_is_read_and_written(tmp_path: Path, ref: str, 
     )
     again = backend.read(["OKRs"]).sheets["OKRs"]
     assert again.rows[2][20] == "noted" and again.rows[2][col - 1] == 7
+
+
+def _with_dimension(ref: bytes) -> bytes:
+    """The team workbook, its OKRs tab's ``<dimension>`` set to ``ref``."""
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                body, n = re.subn(
+                    rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref + b'"', body
+                )
+                assert n == 1
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "far",
+    [b"A1:" + b"A" * 20 + b"5", b"A1:C" + b"9" * 20, b"A1:" + b"Z" * 14 + b"1" + b"0" * 19],
+)
+def test_a_dimension_past_what_is_counted_is_left_alone(tmp_path: Path, far: bytes) -> None:
+    """A ``<dimension>`` whose last row or column is counted as ``BEYOND`` (past 18 digits,
+    13 letters) is left as it is by a write that grows the tab: until a review on
+    2026-12-07 it was written back as the capped count, a made-up reference
+    (``A1:JLKTWHMJDBNIN40`` for 20 A's, ``A1:U1000000000000000000`` for 20 nines)."""
+    (tmp_path / "team").mkdir()
+    path = tmp_path / "team" / "sales.xlsx"
+    path.write_bytes(_with_dimension(far))
+    backend = ExcelBackend(path, display_name="sales.xlsx", backup_dir=tmp_path / "bk")
+    data = backend.read(["OKRs"])
+    backend.write(data, [CellWrite("OKRs", 40, 21, "noted")])
+    xml = zipfile.ZipFile(path).read(SHEET)
+    assert b'<dimension ref="' + far + b'"/>' in xml
+    assert backend.read(["OKRs"]).sheets["OKRs"].rows[39][20] == "noted"
+
+
+@pytest.mark.parametrize(
+    ("ref", "grown"),
+    [(b"A1:AAAA5", b"A1:AAAA40"), (b"A1:XFE5", b"A1:XFE40"), (b"A1:C5", b"A1:U40")],
+)
+def test_a_dimension_within_what_is_counted_grows(tmp_path: Path, ref: bytes, grown: bytes) -> None:
+    (tmp_path / "team").mkdir()
+    path = tmp_path / "team" / "sales.xlsx"
+    path.write_bytes(_with_dimension(ref))
+    backend = ExcelBackend(path, display_name="sales.xlsx", backup_dir=tmp_path / "bk")
+    backend.write(backend.read(["OKRs"]), [CellWrite("OKRs", 40, 21, "noted")])
+    assert b'<dimension ref="' + grown + b'"/>' in zipfile.ZipFile(path).read(SHEET)
