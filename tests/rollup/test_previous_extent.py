@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -328,3 +329,52 @@ def test_the_zips_entries_are_listed_once(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(zipfile, "ZipFile", Counted)
     assert check_workbook(path, tabs=TABS) == TABS
     assert len(opened) == 1, opened
+
+
+def test_a_cell_past_the_grid_is_named_in_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The previous workbook's check logs the error's tab and message, not its cell:
+    until a second review on 2026-12-07 the message said only "the cell is outside
+    Excel's grid", and the log line named no cell."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    book = openpyxl.load_workbook(path)
+    book["Summary"]["A2"] = "x"
+    book.save(path)
+    with zipfile.ZipFile(path) as src:
+        sheet = _part_of(src, "Summary")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for info in src.infolist():
+                body = src.read(info)
+                if info.filename == sheet:
+                    far = b'<row r="1048577"><c r="XFD1048577"><v>1</v></c></row></sheetData>'
+                    body = body.replace(b"</sheetData>", far, 1)
+                z.writestr(info, body)
+    path.write_bytes(out.getvalue())
+    with caplog.at_level(logging.WARNING):
+        assert load_previous(path, ["Sales"], None, name="company.xlsx") == {}
+    said = [r.getMessage() for r in caplog.records if "unreadable" in r.getMessage()]
+    assert said == [
+        "previous rollup company.xlsx unreadable, no last good data: Summary: the file is "
+        "damaged: cell XFD1048577 is outside Excel's grid (its last column is XFD, its last "
+        "row 1,048,576), and the tab too large to read with it (limit 10,000,000 cells); "
+        "open the file in Excel (it offers to repair it) and save it, or restore an earlier "
+        "copy"
+    ]
+
+
+def _part_of(book: zipfile.ZipFile, tab: str) -> str:
+    """The worksheet part of ``tab``, as openpyxl saved it."""
+    names = re.findall(
+        rb'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]*)"', book.read("xl/workbook.xml")
+    )
+    rid = dict(names)[tab.encode()]
+    rels = book.read("xl/_rels/workbook.xml.rels")
+    target = re.search(
+        rb'Id="' + rid + rb'"[^>]*Target="([^"]*)"|Target="([^"]*)"[^>]*Id="' + rid + rb'"', rels
+    )
+    assert target is not None
+    part = (target[1] or target[2]).decode()
+    return part.lstrip("/") if part.startswith("/xl/") else "xl/" + part

@@ -133,10 +133,12 @@ LAST_ROW, LAST_COLUMN = 1_048_576, 16_384
 def outside_grid(ref: str, limit: int, source: str | None, tab: str | None) -> WorkbookError:
     """The reader's error for a content cell past Excel's grid (``ref`` as written, a
     row past 1,048,576 or a column past XFD) in a tab too large to read with it (past
-    ``limit`` cells): named (quoted in the message when longer than ``QUOTED``), the
-    file damaged, what to do (``REPAIR``)."""
+    ``limit`` cells): named in the message (quoted when longer than ``QUOTED``: then not
+    as ``cell``), the file damaged, what to do (``REPAIR``). Until a review on 2026-12-07 a
+    short one was named only as ``cell``, "the cell is" in the message, which the previous
+    workbook's check logs without its cell (``rollup.previous``): no cell was named."""
     short = len(ref) <= QUOTED
-    which = "the cell is" if short else f"cell {quoted(ref)} is"
+    which = f"cell {ref} is" if short else f"cell {quoted(ref)} is"
     return WorkbookError(
         f"the file is damaged: {which} outside Excel's grid (its last column is XFD, its "
         f"last row 1,048,576), and the tab too large to read with it (limit {limit:,} "

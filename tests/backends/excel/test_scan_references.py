@@ -132,7 +132,7 @@ def test_a_far_reference_calamine_reads_is_named_outside_the_grid(
         which = f"cell {ref[:40].decode()!r}... (4,991 characters) is"
         assert str(info.value) == "sales.xlsx!OKRs: " + OUTSIDE.format(which=which)
     else:
-        said = OUTSIDE.format(which="the cell is")
+        said = OUTSIDE.format(which=f"cell {named} is")
         assert str(info.value) == f"sales.xlsx!OKRs!{named}: {said}"
 
 
@@ -141,7 +141,7 @@ def test_a_row_past_the_grid_names_its_first_cell() -> None:
     reference read again; the row's number, past 1,048,576, names it (the read and the
     previous file's check alike)."""
     data = _edited(_END, b'<row r="1048577"><c r="B1048577"><v>1</v></c></row>' + _END)
-    said = "sales.xlsx!OKRs!B1048577: " + OUTSIDE.format(which="the cell is")
+    said = "sales.xlsx!OKRs!B1048577: " + OUTSIDE.format(which="cell B1048577 is")
     with pytest.raises(WorkbookError) as info:
         read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
     assert str(info.value) == said
