@@ -36,6 +36,10 @@ _ATTRS = rb"""((?:\s+r="([^"]*)")?(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
 _COLUMN_OF: dict[bytes, int] = {}  # "AB12" letters -> column, shared across sheets
 COLUMN_OF_REF: dict[bytes, int] = {}  # whole "AB12" -> column, shared across sheets
 _LETTERS: dict[int, str] = {}  # column -> "AB"
+#: only references (and letters) at most this long are kept in the two memos above: they live
+#: as long as the process, and 5,000 cells of 4,000-letter (or 4,000-digit) references, which
+#: the reader reads, pinned 40 MB of keys (until a second review on 2026-12-07)
+_MEMO_KEPT_LEN = 16
 
 Cell = re.Match[bytes]  # groups: 1 attributes, 2 r when first, 3 "/", 4 inner, 5 close tag
 
@@ -93,18 +97,19 @@ def capped_column(letters: str) -> int:
 
 
 def column_of(ref: bytes) -> int:
-    """Column of an ``r`` value: the hot path of a patch, so memoised on the whole ref."""
+    """Column of an ``r`` value: the hot path of a patch, so memoised on the whole ref
+    (one of at most ``_MEMO_KEPT_LEN`` bytes; its letters likewise)."""
     col = COLUMN_OF_REF.get(ref)
     if col is None:
         letters = ref.rstrip(b"0123456789")
         col = _COLUMN_OF.get(letters)
         if col is None:
             col = parse_ref(ref.decode())[1]
-            if len(_COLUMN_OF) < 20_000:
+            if len(letters) <= _MEMO_KEPT_LEN and len(_COLUMN_OF) < 20_000:
                 _COLUMN_OF[letters] = col
         elif letters == ref:
             parse_ref(ref.decode())  # no row digits: malformed, raises like the full parse
-        if len(COLUMN_OF_REF) < 50_000:
+        if len(ref) <= _MEMO_KEPT_LEN and len(COLUMN_OF_REF) < 50_000:
             COLUMN_OF_REF[ref] = col
     return col
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.backends.excel import cellscan
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.grid import CellWrite
 from tests.backends.excel.test_reader_error_codes import SHEET, _team
@@ -106,3 +107,29 @@ def test_a_dimension_within_what_is_counted_grows(tmp_path: Path, ref: bytes, gr
     backend = ExcelBackend(path, display_name="sales.xlsx", backup_dir=tmp_path / "bk")
     backend.write(backend.read(["OKRs"]), [CellWrite("OKRs", 40, 21, "noted")])
     assert b'<dimension ref="' + grown + b'"/>' in zipfile.ZipFile(path).read(SHEET)
+
+
+def test_only_short_references_are_kept_for_the_process(tmp_path: Path) -> None:
+    """The column memos live as long as the process: a row of long references, which the
+    reader reads (empty cells: no content, nothing past the grid), is written with each
+    read again, not kept (5,000 such cells pinned 40 MB of keys until a second review
+    on 2026-12-07); short ones are kept, their letters too."""
+    cellscan.COLUMN_OF_REF.clear()
+    cellscan._COLUMN_OF.clear()
+    limit = cellscan._MEMO_KEPT_LEN
+    long_letters = "Z" * 3_000 + "3"
+    long_digits = "ZZ" + "0" * 3_000 + "3"
+    longest = "ZZZ" + "0" * (limit - 4) + "3"
+    cells = "".join(f'<c r="{r}"/>' for r in ("XFE3", longest, long_digits, long_letters))
+    (tmp_path / "team").mkdir()
+    path = tmp_path / "team" / "sales.xlsx"
+    path.write_bytes(_with_last_cell(cells.encode()))
+    backend = ExcelBackend(path, display_name="sales.xlsx", backup_dir=tmp_path / "bk")
+    backend.write(backend.read(["OKRs"]), [CellWrite("OKRs", 3, 21, "noted")])
+    assert zipfile.ZipFile(path).read(SHEET).count(cells.encode()) == 1  # left as they were
+    assert all(len(k) <= limit for k in cellscan.COLUMN_OF_REF)
+    assert all(len(k) <= limit for k in cellscan._COLUMN_OF)
+    assert {b"XFE3", longest.encode()} <= set(cellscan.COLUMN_OF_REF)
+    assert {b"XFE", b"ZZZ", b"ZZ"} <= set(cellscan._COLUMN_OF)
+    for ref in (long_letters, long_digits):  # read again, the same
+        assert cellscan.column_of(ref.encode()) == cellscan.parse_ref(ref)[1]
