@@ -39,7 +39,6 @@ from sheets_sync.grid import CellRange, a1, column_index
 
 _TRUE = ("1", "true")
 _DIGITS = "0123456789"
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
 _UNREFERENCED = etree.XPath("count(*[local-name()='c' and not(@r)])")
 _ERROR_CELLS = etree.XPath("*[local-name()='c' and * and @t='e']")
@@ -250,7 +249,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 scan.hidden_rows.add(row_no)
                 if row.get("outlineLevel", "0").strip() not in ("", "0"):
                     scan.grouped_rows.add(row_no)
-            refs, errors = _row_cells(row, row_no)
+            refs, errors, made = _row_cells(row, row_no)
             named = scan.outside
             if refs:
                 suffix = str(row_no)
@@ -271,11 +270,6 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                         max_col = col
                 scan.max_col = max_col
                 scan.max_row = max(scan.max_row, row_no)
-                # a row past the grid: its first cell, when its reference says that row
-                # (the letters' memo placed it without _cell_ref); a misplaced one is not
-                first = refs[0]
-                if row_no > LAST_ROW and named is None and first.lstrip(_LETTERS) == suffix:
-                    scan.outside = first
             for ref, code, held in errors:  # error and date cells: few, off the hot loop
                 at = _cell_ref(ref, source, tab, scan, row)
                 if at is None:
@@ -286,8 +280,10 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 scan.errors[at] = code
                 if held:
                     scan.formula_errors.add(at)
-            if row_no == BEYOND:  # its cells with no r were placed in a row not in the file
-                scan.outside = named
+            if named is None and (row_no > LAST_ROW or scan.outside is not None):
+                # the letters' memo placed some without _cell_ref, and a cell with no r in
+                # a row past 18 digits is placed in a row not in the file (``made``)
+                scan.outside = _first_outside(refs, made if row_no == BEYOND else ())
             row.clear(keep_tail=False)
             parent = row.getparent()
             while parent is not None and row.getprevious() is not None:
@@ -382,9 +378,26 @@ def active_filter(auto_filter: etree._Element) -> CellRange | None:
 ErrorCell = tuple[str, str | None, bool]
 
 
-def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorCell]]:
+def _first_outside(refs: list[str], made: Sequence[int]) -> str | None:
+    """The first of a row's content cells' references past Excel's grid, as calamine reads
+    it, but those at the indexes ``made`` (built by position, not in the file). Until a
+    second review on 2026-12-07 only the row's first cell was looked at, and any found in
+    a row past 18 digits forgotten: whether the cell was named depended on the order of
+    the row's cells (``B2`` then ``C1048577`` in row 1,048,577: none) and on what the
+    scan had placed before (``C`` then 20 nines in a row of 20 nines: none)."""
+    for i, ref in enumerate(refs):
+        if i in made or (m := A1.fullmatch(ref)) is None or not calamine_reads(ref):
+            continue
+        row = whole(m[2])
+        if row is not None and (row > LAST_ROW or capped_column(m[1]) > LAST_COLUMN):
+            return ref
+    return None
+
+
+def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorCell], list[int]]:
     """References of a row's content cells, and (reference, code, holds a formula) of
-    its error cells and (reference, None, False) of its ISO 8601 date cells.
+    its error cells and (reference, None, False) of its ISO 8601 date cells, and the
+    indexes of the references built by position (a cell with no ``r``).
 
     A Python pass is fastest for ordinary rows; for wide rows (Gnumeric styles all 16,384
     cells) compiled XPath selects the few content cells in C. Cells wrapped in another
@@ -396,9 +409,10 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
         errors += [(c.get("r", ""), *_error_of(c)) for c in wrapped if c.get("t") == "e"]
         dated = _DATE_CELLS(row) + [c.get("r", "") for c in wrapped if c.get("t") == "d"]
         errors += [(ref, None, False) for ref in dated]
-        return _CONTENT_REFS(row) + [c.get("r", "") for c in wrapped], errors
+        return _CONTENT_REFS(row) + [c.get("r", "") for c in wrapped], errors, []
     refs: list[str] = []
     errors = []
+    made: list[int] = []
     col = 0
     last_ref: str | None = None
     # The usual row holds cells only: lxml picks them in C (no tag string a cell); a row
@@ -424,6 +438,8 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
                 last_ref = None
             col += 1
             ref = a1(row_no, col)
+            if len(cell):
+                made.append(len(refs))
         else:
             last_ref = ref
         if len(cell):
@@ -432,7 +448,7 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
                 errors.append((ref, *_error_of(cell)))
             elif t == "d":
                 errors.append((ref, None, False))
-    return refs, errors
+    return refs, errors, made
 
 
 def _is_cell(tag: object) -> bool:

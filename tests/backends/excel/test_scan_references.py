@@ -151,6 +151,40 @@ def test_a_row_past_the_grid_names_its_first_cell() -> None:
     assert str(checked.value) == limit and checked.value.cell == "B1048577"
 
 
+_NINES = b"9" * 20
+
+
+@pytest.mark.parametrize(
+    ("row", "named"),
+    [
+        (b'<row r="1048577"><c r="B2"><v>1</v></c><c r="C1048577"><v>1</v></c></row>', "C1048577"),
+        (b'<row r="1048577"><c r="C1048577"><v>1</v></c><c r="B2"><v>1</v></c></row>', "C1048577"),
+        (b'<row r="' + _NINES + b'"><c r="C' + _NINES + b'"><v>1</v></c></row>', "C" + "9" * 20),
+        # a cell with no r first: placed in a row not in the file, not named; the next is
+        (
+            b'<row r="' + _NINES + b'"><c><v>1</v></c><c r="C' + _NINES + b'"><v>1</v></c></row>',
+            "C" + "9" * 20,
+        ),
+    ],
+)
+def test_a_rows_first_cell_past_the_grid_is_named_whatever_comes_before(
+    row: bytes, named: str
+) -> None:
+    """The first content cell past the grid in a row is named whatever the row's other
+    cells and their order: until a second review on 2026-12-07 only the row's first cell
+    was looked at (the letters' memo had placed the others), so ``B2`` before
+    ``C1048577`` named none, and any named in a row past 18 digits was forgotten, its
+    cells with no r or not."""
+    data = _edited(_END, row + _END)
+    said = f"sales.xlsx!OKRs!{named}: " + OUTSIDE.format(which=f"cell {named} is")
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert str(info.value) == said and info.value.cell == named
+    with pytest.raises(WorkbookError) as checked:
+        check_package(data, tabs=["OKRs"], source="sales.xlsx")
+    assert checked.value.cell == named
+
+
 @pytest.mark.parametrize(
     ("row", "said"),
     [  # in the grid: too large, as before
