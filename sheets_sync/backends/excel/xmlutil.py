@@ -126,10 +126,10 @@ def xsd_whole_attr(raw: bytes) -> int | None:
 
 
 #: characters of a part's text an error quotes; past them, its first ones and its length
-_QUOTED = 40
+QUOTED = 40
 
 
-def quoted(text: str, most: int = _QUOTED) -> str:
+def quoted(text: str, most: int = QUOTED) -> str:
     """``text`` as an error quotes it: ``repr``, up to ``most`` characters; a longer one
     by its first ``most`` and its length (a 5,000-character cell reference was quoted
     whole, until 2026-12-07)."""
