@@ -22,7 +22,7 @@ from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.domain.team_names import team_key
-from sheets_sync.errors import Interrupted, SheetsSyncError
+from sheets_sync.errors import SheetsSyncError
 from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step, stops, team_steps
@@ -250,9 +250,8 @@ class Sync(NightEnd):
         try:
             result = self._run(options)
         except BaseException as exc:
-            if isinstance(exc, Interrupted):
-                stops.arrived()
-            self.settle_history(options.as_of, undo=True)
+            with stops.ending(exc):  # no stop noted outlives it (a second, in the undo)
+                self.settle_history(options.as_of, undo=True)
             raise
         finally:
             self.kept.clear()

@@ -1,0 +1,122 @@
+"""A stopped sync leaves nothing of its stop behind in the process: no stop noted for a
+later check (``stops.check``) to raise, and each stop signal's handler as it was before
+the sync. A second stop landing in the night's undo (``Sync.run``'s ``settle_history``)
+left its note: the next sync in the process, or any code of ours that checks, raised
+``Interrupted`` for a stop that had already ended a night (until 2026-12-07: a test's
+next test in the same process ended ``Interrupted: 15``). The stops here are real
+signals, each run by the handler in place as it would be."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets_sync import cli_support
+from sheets_sync.config import load_workspace
+from sheets_sync.errors import Interrupted
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import stops
+from sheets_sync.sync.engine import SyncOptions
+from sheets_sync.sync.night_end import NightEnd
+from sheets_sync.sync.run import run_sync
+from sheets_sync.workspace.demo import create_demo
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo(tmp_path_factory.mktemp("demo") / "ws", as_of=AS_OF)
+
+
+@pytest.fixture
+def handlers() -> Iterator[dict[int, Any]]:
+    """The stop signals' handlers before the test, put back after it whatever it did."""
+    before = {s: signal.getsignal(s) for s in stops.SIGNALS}
+    try:
+        yield before
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        stops.arrived()  # a failing test leaves no note for the next one
+
+
+def _stop_twice(monkeypatch: pytest.MonkeyPatch, signum: int, second: bool) -> list[str]:
+    """``signum`` sent as the night names the teams gone (after its history is recorded,
+    inside ``Sync.run``), and, with ``second``, once more in the undo that stop runs
+    (``settle_pending``). Returns where each stop was sent, as it is."""
+    sent: list[str] = []
+    settle_pending = HistoryStore.settle_pending
+
+    def say_gone(self: NightEnd, result: object) -> None:
+        sent.append("night")
+        signal.raise_signal(signum)
+
+    def settle(self: HistoryStore, *args: Any, **kwargs: Any) -> Any:
+        if second and sent == ["night"]:
+            sent.append("undo")
+            signal.raise_signal(signum)
+        return settle_pending(self, *args, **kwargs)
+
+    monkeypatch.setattr(NightEnd, "_say_gone", say_gone)
+    monkeypatch.setattr(HistoryStore, "settle_pending", settle)
+    return sent
+
+
+@pytest.mark.parametrize("second", [False, True], ids=["one stop", "a second in the undo"])
+def test_a_stopped_sync_leaves_no_stop_noted_and_the_handlers_as_they_were(
+    demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    handlers: dict[int, Any],
+    second: bool,
+) -> None:
+    """As the CLI runs a night (its handlers raise ``Interrupted``, noting the stop):
+    the second stop's note stayed, and the next night in the process was stopped by it
+    before it read a team."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    ws = load_workspace(tmp_path / "ws" / demo.name)
+    cli_support.stop_on_signals()  # as ``cli.main`` does
+    ours = {s: signal.getsignal(s) for s in stops.SIGNALS}
+    sent = _stop_twice(monkeypatch, signal.SIGTERM, second)
+    options = SyncOptions(as_of=AS_OF, workers=1)
+    with pytest.raises(Interrupted) as stopped:
+        run_sync(ws, options)
+    assert stopped.value.signum == signal.SIGTERM
+    assert sent == (["night", "undo"] if second else ["night"])
+    assert not stops.noted(signal.SIGTERM)
+    assert stops.dropped_unraised() is None
+    assert {s: signal.getsignal(s) for s in stops.SIGNALS} == ours
+    stops.check()  # raised the stop already told
+    monkeypatch.undo()
+    again = run_sync(ws, options)  # the caller's next night runs whole
+    assert again.runs and again.rollup_output is not None
+
+
+@pytest.mark.parametrize("second", [False, True], ids=["one stop", "a second in the undo"])
+def test_a_library_caller_s_own_handlers_stay_and_no_stop_is_noted(
+    demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    handlers: dict[int, Any],
+    second: bool,
+) -> None:
+    """Python's own Ctrl-C handler (a library caller's): its ``KeyboardInterrupt`` goes
+    up, nothing is noted for a later check, and the handlers are the caller's after."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    ws = load_workspace(tmp_path / "ws" / demo.name)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    before = {s: signal.getsignal(s) for s in stops.SIGNALS}
+    sent = _stop_twice(monkeypatch, signal.SIGINT, second)
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        run_sync(ws, SyncOptions(as_of=AS_OF, workers=1))
+    assert not isinstance(stopped.value, Interrupted)
+    assert sent == (["night", "undo"] if second else ["night"])
+    assert not stops.noted(signal.SIGINT)
+    assert {s: signal.getsignal(s) for s in stops.SIGNALS} == before
