@@ -188,9 +188,12 @@ class NightEnd:
         clean-up's warning held until now (``_prune``) is said: "the night is recorded"
         only when it is."""
         unsaid, self.not_pruned_unsaid = self.not_pruned_unsaid, None
-        recorded = self._settle(as_of, undo=undo, alerted=alerted)
-        if unsaid is not None:
-            log.warning("%s", unsaid if recorded else unsaid.replace(NIGHT_RECORDED, "", 1))
+        recorded = False  # a stop in ``_settle`` (a second one, in the undo): not said so
+        try:
+            recorded = self._settle(as_of, undo=undo, alerted=alerted)
+        finally:  # said all the same: a stop there lost it (until 2026-12-07)
+            if unsaid is not None:
+                log.warning("%s", unsaid if recorded else unsaid.replace(NIGHT_RECORDED, "", 1))
 
     def _settle(self, as_of: dt.date, *, undo: bool, alerted: Collection[str]) -> bool:
         """``settle_history``'s work: whether tonight's rows stand."""
