@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,7 +21,6 @@ from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.domain.team_names import team_key
-from sheets_sync.errors import SheetsSyncError
 from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step, stops, team_steps
@@ -401,7 +399,6 @@ class Sync(NightEnd):
                 if self.progress:
                     self.progress(self.kept.told(done[i], kept_run(done[i])))
         workers = self._share(len(groups), processes)
-        ahead = self.ahead  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
 
         def meanwhile() -> None:
@@ -413,8 +410,7 @@ class Sync(NightEnd):
                     for i, run in enumerate(planned)
                     if run
                 ]
-                self.record_history(SyncResult(context, tuple(guess), ()), pending=True)
-                ahead.append(self.prepare_rollup(guess, context, stage=True))
+                self.record_guess(guess, context)
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
@@ -455,27 +451,7 @@ class Sync(NightEnd):
             self.record_history(SyncResult(context, tuple(runs), ()))
             skipped = PARTIAL_RUN
         elif publishing:
-            # kept in ``ahead`` until published: ``run`` drops it if a stop comes first
-            prep = ahead[-1] if ahead else None
-            try:
-                if prep is None or prep.runs != rollup_step.assumed(runs):
-                    if prep is not None:
-                        ahead.pop().drop()  # a write ended otherwise than assumed
-                    self.settle_history(options.as_of, undo=True)  # the guessed rows go
-                    self.record_history(SyncResult(context, tuple(runs), ()))
-                    prep = self.prepare_rollup(runs, context)
-                    ahead.append(prep)
-                stops.check()  # no rollup is published after a stop
-                output, rewritten = self.publish_rollup(prep)
-            except (SheetsSyncError, OSError) as exc:
-                # the teams are written: report them, and the rollup as failed
-                workbook = None if ws.rollup_is_google else ws.rollup_path
-                rollup_error = rollup_failed(ws.rollup_output, exc, workbook)
-                log.error("%s", rollup_error, exc_info=log.isEnabledFor(logging.DEBUG))
-                if prep is not None:
-                    prep.drop()
-            ahead.clear()
-            del prep
+            output, rewritten, rollup_error = self.publish_night(runs, context, options.as_of)
         result = self.result_of([self.kept.again(run, kept_run) for run in runs], context)
         return replace(
             result,

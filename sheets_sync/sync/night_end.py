@@ -5,18 +5,19 @@ history, publish the rollup. ``Sync`` (``engine.py``) inherits it; a shard merge
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 from collections.abc import Collection, Sequence
 
 from sheets_sync.domain.company import score_aligned
 from sheets_sync.domain.values import without_lone_surrogates
-from sheets_sync.errors import HistoryError
+from sheets_sync.errors import HistoryError, SheetsSyncError
 from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.ops.history_db import DAMAGED, damaged_advice
-from sheets_sync.sync import rollup_step
+from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.outcome import RunContext, TeamRun, first_runs
-from sheets_sync.sync.result import SyncResult
+from sheets_sync.sync.result import SyncResult, rollup_failed
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.workspace_spec import Workspace
 
@@ -39,6 +40,8 @@ class NightEnd:
     #: the last good rows a preparation read from the previous workbook, for the next one
     #: (a night whose writes end otherwise prepares twice); gone once a rollup is published
     carried: rollup_step.CarriedOnce | None = None
+    #: rollups prepared and not yet published: ``Sync.run`` drops them if a stop comes first
+    ahead: list[RollupPrep]
     gone_said: bool = False  # the teams gone from the workspace were named (_say_gone)
     #: those teams, for the run report's ``teams_gone``: None when not looked for (a dry
     #: run, a run of some teams, a night not recorded) or the look failed; () when none is
@@ -147,6 +150,7 @@ class NightEnd:
             if self.pending_teams:  # the night may yet be undone (a stop): said once it is
                 self.not_pruned_unsaid = self.history_not_pruned  # settled, truthfully (it
             else:  # said "the night is recorded" before a stop undid it, until 2026-12-07)
+                self.not_pruned_unsaid = None  # a guess's, held (``undo_guess``): said once
                 log.warning("%s", self.history_not_pruned)
         else:  # a second record of the night (the rollup's) pruned after all
             self.history_not_pruned = self.not_pruned_unsaid = None
@@ -195,6 +199,19 @@ class NightEnd:
             if unsaid is not None:
                 log.warning("%s", unsaid if recorded else unsaid.replace(NIGHT_RECORDED, "", 1))
 
+    def undo_guess(self, as_of: dt.date) -> None:
+        """The rows ``record_guess`` recorded go (a write ended otherwise than guessed, or
+        none was guessed: pending rows a killed run left go either way), for the night's
+        own record. A failed clean-up's warning held stays held: that record's clean-up
+        decides it (it fails again, and is said once, "the night is recorded" if it is; or
+        it prunes, and nothing is said). Until 2026-12-07 the undo said it, early and
+        without "the night is recorded", and the night's record said it again. Until
+        that record, the run report's ``history_not_pruned`` does not say the night is
+        recorded: it is not, if that record fails."""
+        self._settle(as_of, undo=True, alerted=())
+        if self.history_not_pruned is not None:
+            self.history_not_pruned = self.history_not_pruned.replace(NIGHT_RECORDED, "", 1)
+
     def _settle(self, as_of: dt.date, *, undo: bool, alerted: Collection[str]) -> bool:
         """``settle_history``'s work: whether tonight's rows stand."""
         landed: Collection[str] = () if undo else set(self.pending_teams)
@@ -215,6 +232,43 @@ class NightEnd:
         if undone:
             log.info("history: %d team(s) of %s not recorded after all", len(undone), as_of)
         return bool(set(landed).difference(team for _, team in undone))
+
+    def record_guess(self, guess: Sequence[TeamRun], context: RunContext) -> None:
+        """While workers write (``Sync``'s ``meanwhile``): the night recorded pending, and
+        its rollup prepared (staged), from the outcomes the writes should have: used only
+        if they do (``publish_night``)."""
+        self.record_history(SyncResult(context, tuple(guess), ()), pending=True)
+        self.ahead.append(self.prepare_rollup(guess, context, stage=True))
+
+    def publish_night(
+        self, runs: Sequence[TeamRun], context: RunContext, as_of: dt.date
+    ) -> tuple[str | None, bool, str | None]:
+        """The night's rollup published: the one prepared ahead if its guess held, else
+        the guessed rows undone (``undo_guess``) and the night recorded and its rollup
+        prepared from ``runs``. Returns the output, whether it was rewritten, and the
+        rollup's error: the teams are written, so a rollup that fails is reported, not
+        raised. No rollup is published after a stop."""
+        ws = self.workspace
+        prep = self.ahead[-1] if self.ahead else None  # kept there until published
+        output, rewritten, error = None, False, None
+        try:
+            if prep is None or prep.runs != rollup_step.assumed(runs):
+                if prep is not None:
+                    self.ahead.pop().drop()  # a write ended otherwise than assumed
+                self.undo_guess(as_of)
+                self.record_history(SyncResult(context, tuple(runs), ()))
+                prep = self.prepare_rollup(runs, context)
+                self.ahead.append(prep)
+            stops.check()
+            output, rewritten = self.publish_rollup(prep)
+        except (SheetsSyncError, OSError) as exc:
+            workbook = None if ws.rollup_is_google else ws.rollup_path
+            error = rollup_failed(ws.rollup_output, exc, workbook)
+            log.error("%s", error, exc_info=log.isEnabledFor(logging.DEBUG))
+            if prep is not None:
+                prep.drop()
+        self.ahead.clear()
+        return output, rewritten, error
 
     def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
         """Build and publish the company rollup (also used to merge shard results).

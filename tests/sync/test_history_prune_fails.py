@@ -24,6 +24,7 @@ from sheets_sync.config import load_workspace
 from sheets_sync.errors import HistoryError
 from sheets_sync.ops import history_db
 from sheets_sync.ops.history import HistoryStore, default_history_path
+from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.report import run_report
 from sheets_sync.workspace.demo import create_demo
@@ -224,3 +225,81 @@ def test_a_night_whose_snapshot_is_not_confirmed_does_not_say_it_is_recorded(
         "history: the nights before the newest 30 (history.prune_after) were not dropped: "
         "database is locked; the next run tries again"
     )
+
+
+NOT_PRUNED = (
+    "the nights before the newest 30 (history.prune_after) were not dropped: database is "
+    "locked; the next run tries again"
+)
+
+
+@pytest.mark.parametrize(
+    ("confirm_later", "then"),
+    [(False, "fails again"), (True, "fails again"), (True, "prunes"), (True, "not recorded")],
+)
+def test_a_failed_clean_up_of_a_wrong_guess_is_said_once_as_it_ends(
+    demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    confirm_later: bool,
+    then: str,
+) -> None:
+    """The night's rows are recorded ahead, from the outcomes the writes should have, as
+    workers write (``NightEnd.record_guess``); a write that ends otherwise undoes those
+    guessed rows and records the night again (``publish_night``). The guess's clean-up
+    failing, its held warning was said at the undo, early and without "the night is
+    recorded", then again by the night's record when that clean-up failed too, and even
+    when it pruned (last read of 2026-12-07). ``then``: what the night's own record and
+    clean-up do. ``confirm_later``: the snapshot confirmed after the run, as ``run_sync``
+    does."""
+    cfg = _pruning_copy(demo, tmp_path)
+    ws = load_workspace(cfg)
+    store = HistoryStore(default_history_path(ws.state_dir))
+    locked = sqlite3.OperationalError("database is locked")
+    pruned: list[int] = []
+    records: list[bool] = []
+    prune, record = HistoryStore.prune, HistoryStore.record
+
+    def failing(self: HistoryStore, keep: int) -> int:  # as ``history_db.reporting`` raises
+        pruned.append(keep)
+        if then == "prunes" and len(pruned) > 1:
+            return prune(self, keep)
+        raise HistoryError(f"{store.path}: the run history cannot be used ({locked})") from locked
+
+    def recording(self: HistoryStore, *args: Any, **kwargs: Any) -> Any:
+        records.append(True)
+        if then == "not recorded" and len(records) > 1:
+            raise HistoryError(f"{store.path}: the run history cannot be used ({locked})")
+        return record(self, *args, **kwargs)
+
+    calls = iter(range(1_000_000))  # every guess is wrong: a write ended otherwise
+
+    def assumed(runs: object) -> Any:
+        return (next(calls),)
+
+    monkeypatch.setattr(HistoryStore, "prune", failing)
+    monkeypatch.setattr(HistoryStore, "record", recording)
+    monkeypatch.setattr(rollup_step, "assumed", assumed)
+    caplog.set_level(logging.INFO)
+    sync = Sync(ws, history=store)
+    sync.confirm_later = confirm_later
+    result = sync.run(SyncOptions(as_of=AS_OF, workers=2))
+    if confirm_later:  # as ``run_sync`` confirms it once the night is done
+        sync.settle_history(AS_OF)
+    assert len(records) == 2, "the guess and the night were not both recorded"
+    assert result.rollup_output is not None
+    said = [r.getMessage() for r in caplog.records if "prune_after" in r.getMessage()]
+    with closing(sqlite3.connect(store.path)) as conn:
+        nights = [d for (d,) in conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY 1")]
+    if then == "prunes":
+        assert said == [] and result.history_not_pruned is None
+        assert nights == [str(AS_OF)]
+    elif then == "fails again":
+        assert said == [f"history: the night is recorded; {NOT_PRUNED}"]
+        assert result.history_not_pruned == said[0] and result.history_skipped is None
+        assert nights == [str(AS_OF)]
+    else:  # the guess's clean-up failed; the night is not recorded
+        assert said == [f"history: {NOT_PRUNED}"]
+        assert result.history_not_pruned == said[0]
+        assert result.history_skipped is not None and nights == []
