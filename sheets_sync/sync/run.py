@@ -114,6 +114,7 @@ def _check_workspace(workspace: object) -> None:
         )
 
 
+@stops.ends_here
 def run_sync(
     workspace: Workspace,
     options: SyncOptions | None = None,
@@ -353,6 +354,7 @@ def _undo_unfinished(history: HistoryStore) -> None:
         )
 
 
+@stops.ends_here
 def validate_workspace(
     workspace: Workspace, *, teams: Sequence[str] = (), as_of: dt.date | None = None
 ) -> SyncResult:
@@ -365,6 +367,7 @@ def validate_workspace(
     return Sync(workspace).run(options)
 
 
+@stops.ends_here
 def rebuild_rollup(workspace: Workspace, as_of: dt.date | None = None) -> SyncResult:
     """The company rollup from the team sheets as they are, writing none of them
     (``sheets-sync rollup``): under the lock, as it writes the workbook and the history.
@@ -404,6 +407,7 @@ def _keep_rollup_report(
     return result if problem is None else replace(result, report_error=problem)
 
 
+@stops.ends_here
 def export_workspace(
     workspace: Workspace,
     out_dir: PathArg,
@@ -432,6 +436,7 @@ def export_workspace(
     return result, export_tables(rollup, out_dir, fmt)
 
 
+@stops.ends_here
 def merge_shards(
     workspace: Workspace, results_dir: PathArg, as_of: dt.date | None = None
 ) -> SyncResult:

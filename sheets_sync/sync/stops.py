@@ -13,11 +13,12 @@ Where a stop must not land at all (a fork, an import), signals are ``held``."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sheets_sync.errors import Interrupted
 
@@ -27,6 +28,7 @@ SIGNALS = tuple(  # no SIGHUP on Windows
 
 _Handler = Callable[[int, FrameType | None], Any]
 T = TypeVar("T")
+P = ParamSpec("P")
 _noted: list[int] = []  # the signals noted and not yet raised or seen arriving
 _dropped: list[int] = []  # those of them whose exception CPython dropped in a finalizer
 
@@ -74,6 +76,25 @@ def ending(exc: BaseException) -> Iterator[None]:
     finally:
         if any(isinstance(e, Interrupted) for e in leaving):
             arrived()
+
+
+def ends_here(call: Callable[P, T]) -> Callable[P, T]:
+    """A library call (``run_sync``, ``rebuild_rollup``...) that a stop's ``Interrupted``
+    leaves has told its caller of every stop noted in it (``arrived``), whatever caught
+    or let go of them on the way: one let go by a clean-up that a second stop ends
+    (``stopped.keep_report``), or landing where nothing saw it arrive (as ``rebuild_rollup``
+    keeps its report, after the night's run), stayed noted until 2026-12-07, and the next
+    check in the process (the caller's next sync) raised it."""
+
+    @functools.wraps(call)
+    def stoppable(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return call(*args, **kwargs)
+        except Interrupted:
+            arrived()
+            raise
+
+    return stoppable
 
 
 def dropped(signum: int) -> None:

@@ -3,8 +3,10 @@ later check (``stops.check``) to raise, and each stop signal's handler as it was
 the sync. A second stop landing in the night's undo (``Sync.run``'s ``settle_history``)
 left its note: the next sync in the process, or any code of ours that checks, raised
 ``Interrupted`` for a stop that had already ended a night (until 2026-12-07: a test's
-next test in the same process ended ``Interrupted: 15``). The stops here are real
-signals, each run by the handler in place as it would be."""
+next test in the same process ended ``Interrupted: 15``); so did a second stop as the
+stopped night's report was written, and a stop outside the night's run (as
+``rebuild_rollup`` kept its report). The stops here are real signals, each run by the
+handler in place as it would be."""
 
 from __future__ import annotations
 
@@ -120,3 +122,60 @@ def test_a_library_caller_s_own_handlers_stay_and_no_stop_is_noted(
     assert sent == (["night", "undo"] if second else ["night"])
     assert not stops.noted(signal.SIGINT)
     assert {s: signal.getsignal(s) for s in stops.SIGNALS} == before
+
+
+def _cli_workspace(demo: Path, tmp_path: Path) -> Any:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cli_support.stop_on_signals()  # as ``cli.main`` does
+    return load_workspace(tmp_path / "ws" / demo.name)
+
+
+def test_a_second_stop_as_the_stopped_report_is_kept_is_not_left_noted(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handlers: dict[int, Any]
+) -> None:
+    """A second stop as the stopped night's report is written ends that report only
+    (``stopped.keep_report``): its ``Interrupted`` was let go there, its note kept."""
+    from sheets_sync.sync import stopped
+
+    ws = _cli_workspace(demo, tmp_path)
+    sent = _stop_twice(monkeypatch, signal.SIGTERM, second=False)
+    keep = stopped._keep_stopped_report
+
+    def keep_stopped_report(*args: Any) -> Any:
+        sent.append("report")
+        signal.raise_signal(signal.SIGTERM)
+        return keep(*args)
+
+    monkeypatch.setattr(stopped, "_keep_stopped_report", keep_stopped_report)
+    options = SyncOptions(as_of=AS_OF, workers=1)
+    with pytest.raises(Interrupted):
+        run_sync(ws, options)
+    assert sent == ["night", "report"]
+    assert not stops.noted(signal.SIGTERM)
+    stops.check()
+    monkeypatch.undo()
+    assert run_sync(ws, options).rollup_output is not None
+
+
+def test_a_stop_outside_the_night_s_run_is_not_left_noted(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handlers: dict[int, Any]
+) -> None:
+    """``rebuild_rollup`` (``sheets-sync rollup``) stopped as its run report is kept,
+    after the night's run returned: nothing saw that stop arrive."""
+    from sheets_sync.sync import run as run_module
+    from sheets_sync.sync.run import rebuild_rollup
+
+    ws = _cli_workspace(demo, tmp_path)
+    keep = run_module._keep_rollup_report
+
+    def keep_rollup_report(*args: Any) -> Any:
+        signal.raise_signal(signal.SIGTERM)
+        return keep(*args)
+
+    monkeypatch.setattr(run_module, "_keep_rollup_report", keep_rollup_report)
+    with pytest.raises(Interrupted):
+        rebuild_rollup(ws, AS_OF)
+    assert not stops.noted(signal.SIGTERM)
+    stops.check()
+    monkeypatch.undo()
+    assert run_sync(ws, SyncOptions(as_of=AS_OF, workers=1)).rollup_output is not None
