@@ -198,3 +198,16 @@ def _package_logger_as_it_was() -> Iterator[None]:
     logger.setLevel(kept[0])
     logger.handlers[:] = kept[1]
     logger.propagate, logger.disabled = kept[2], kept[3]
+
+
+@pytest.fixture(autouse=True)
+def _no_stop_left_noted() -> Iterator[None]:
+    """A test leaves no stop noted (``sync/stops.py``): the next test in its process
+    would be stopped by it at its first check, far from the cause ("Interrupted: 15" in
+    an unrelated test, 2026-12-07). Cleared, and the test that left it fails."""
+    from sheets_sync.sync import stops
+
+    yield
+    left = [*stops._noted, *stops._dropped]
+    stops.arrived()
+    assert not left, f"the test left a stop noted ({left}): the process's next check raises it"
