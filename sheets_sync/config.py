@@ -26,6 +26,7 @@ from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
 from sheets_sync.regular_file import path_kind
 from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
+from sheets_sync.sync import stops
 from sheets_sync.sync.options import path_arg
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 from sheets_sync.yamlio import (
@@ -102,6 +103,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], yaml.Node | None, str]:
     return data, root, text
 
 
+@stops.ends_here
 def load_workspace(
     path: str | Path | None = None,
     *,
@@ -190,6 +192,7 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=bad) from None
 
 
+@stops.ends_here
 def check_config(path: str | Path | None = None) -> Workspace:
     """``sheets-sync config check``: the workspace with every file it names, and its
     Google key (read, not used: a sync fails only the Google teams without one); every

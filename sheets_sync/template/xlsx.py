@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sheets_sync.atomic import atomic_write, commit_new, stage, why_not_written
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
+from sheets_sync.sync import stops
 from sheets_sync.sync.options import path_arg
 from sheets_sync.template.spec import (
     DATA_ROWS,
@@ -162,6 +163,7 @@ def _exists(path: Path) -> ConfigError:
     )
 
 
+@stops.ends_here
 def write_template(
     path: str | PathLike[str], *, overwrite: bool = False, rules: ScoringRules | None = None
 ) -> None:

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.models import Period
 from sheets_sync.errors import ConfigError
+from sheets_sync.sync import stops
 from sheets_sync.sync.options import as_of_day, path_arg
 from sheets_sync.template.spec import (
     HEADER_FILL,
@@ -210,6 +211,7 @@ def write_team_workbook(team: DemoTeam, path: Path, period: Period = PERIOD) -> 
     book.close()
 
 
+@stops.ends_here
 def create_demo(
     dir: str | PathLike[str],
     teams: Sequence[DemoTeam] | None = None,

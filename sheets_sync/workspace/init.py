@@ -19,6 +19,7 @@ from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.celltext import one_line, shell_word
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError
+from sheets_sync.sync import stops
 from sheets_sync.sync.options import path_arg
 from sheets_sync.template.xlsx import build_workbook, deterministic_bytes
 
@@ -153,6 +154,7 @@ def ensure_gitignore(directory: Path) -> None:
         path.write_text(text + prefix + comment + GITIGNORE_LINE + "\n", encoding="utf-8")
 
 
+@stops.ends_here
 def init_workspace(
     dir: str | PathLike[str],
     teams: Sequence[str],
