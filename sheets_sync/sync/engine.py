@@ -21,6 +21,7 @@ from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.domain.team_names import team_key
+from sheets_sync.errors import Interrupted
 from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step, stops, team_steps
@@ -248,8 +249,9 @@ class Sync(NightEnd):
         try:
             result = self._run(options)
         except BaseException as exc:
-            with stops.ending(exc):  # no stop noted outlives it (a second, in the undo)
-                self.settle_history(options.as_of, undo=True)
+            if isinstance(exc, Interrupted):
+                stops.arrived()  # one in the undo too, once out of the call (stops.ends_here)
+            self.settle_history(options.as_of, undo=True)
             raise
         finally:
             self.kept.clear()

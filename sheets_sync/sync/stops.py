@@ -59,25 +59,6 @@ def arrived() -> None:
     _dropped.clear()
 
 
-@contextlib.contextmanager
-def ending(exc: BaseException) -> Iterator[None]:
-    """The clean-up of a run that ``exc`` ends (``Sync.run``'s undo of the night): a stop's
-    ``Interrupted`` that leaves it, ``exc`` or a second stop's raised in the block, goes
-    to the caller, so every stop noted has ``arrived``. Until 2026-12-07 only ``exc`` was
-    seen arriving, before the block: a second stop landing in the undo left its note,
-    and the next check in the process (the caller's next sync, a test's next test)
-    raised ``Interrupted`` for a stop that had already ended this run."""
-    leaving: list[BaseException] = [exc]
-    try:
-        yield
-    except BaseException as second:
-        leaving.append(second)
-        raise
-    finally:
-        if any(isinstance(e, Interrupted) for e in leaving):
-            arrived()
-
-
 def ends_here(call: Callable[P, T]) -> Callable[P, T]:
     """A library call (``run_sync``, ``rebuild_rollup``...) that a stop's ``Interrupted``
     leaves has told its caller of every stop noted in it (``arrived``), whatever caught
