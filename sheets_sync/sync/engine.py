@@ -263,7 +263,8 @@ class Sync(NightEnd):
             used = end_run(self.workspace, self.stopping)  # its Google clients closed
         result = replace(result, google_limiters=tuple(c.limiter.snapshot() for c in used))
         if not self.confirm_later:
-            self.settle_history(options.as_of)  # may find the snapshot not recorded after all
+            with stops.held(block=False):  # confirmed whole, as run_sync's: a stop waits
+                self.settle_history(options.as_of)  # may find it not recorded after all
             result = replace(result, history_skipped=self.history_skipped)
         return result
 

@@ -303,3 +303,53 @@ def test_a_failed_clean_up_of_a_wrong_guess_is_said_once_as_it_ends(
         assert said == [f"history: {NOT_PRUNED}"]
         assert result.history_not_pruned == said[0]
         assert result.history_skipped is not None and nights == []
+
+
+def test_a_stop_once_the_night_is_confirmed_says_it_is_recorded(
+    demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """``Sync.run`` confirms its own snapshot (not ``confirm_later``: ``rebuild_rollup``);
+    a stop landing as it is confirmed waits for the confirm, as in ``run_sync``'s: until
+    2026-12-07 it cut ``settle_history`` short once the rows were confirmed, and the
+    clean-up's held warning was said without "the night is recorded", though it is."""
+    import signal
+
+    from sheets_sync import cli_support
+    from sheets_sync.errors import Interrupted
+    from sheets_sync.sync import stops
+
+    ws = load_workspace(_pruning_copy(demo, tmp_path))
+    store = HistoryStore(default_history_path(ws.state_dir))
+    locked = sqlite3.OperationalError("database is locked")
+
+    def prune(self: HistoryStore, keep: int) -> int:
+        raise HistoryError(f"{store.path}: the run history cannot be used ({locked})") from locked
+
+    settle_pending = HistoryStore.settle_pending
+
+    def settle(self: HistoryStore, as_of: dt.date, landed: Any, **kwargs: Any) -> Any:
+        done = settle_pending(self, as_of, landed, **kwargs)
+        if landed:  # the night's confirm, done
+            signal.raise_signal(signal.SIGTERM)
+        return done
+
+    monkeypatch.setattr(HistoryStore, "prune", prune)
+    monkeypatch.setattr(HistoryStore, "settle_pending", settle)
+    caplog.set_level(logging.INFO)
+    before = {s: signal.getsignal(s) for s in stops.SIGNALS}
+    cli_support.stop_on_signals()  # as ``cli.main`` does
+    try:
+        with pytest.raises(Interrupted):
+            Sync(ws, history=store).run(SyncOptions(as_of=AS_OF, workers=2))
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        stops.arrived()  # Sync.run's caller's (stops.ends_here)
+    said = [r.getMessage() for r in caplog.records if "prune_after" in r.getMessage()]
+    assert said == [f"history: the night is recorded; {NOT_PRUNED}"]
+    with closing(sqlite3.connect(store.path)) as conn:
+        nights = [d for (d,) in conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY 1")]
+    assert nights == [str(AS_OF)]
