@@ -65,17 +65,37 @@ def ends_here(call: Callable[P, T]) -> Callable[P, T]:
     or let go of them on the way: one let go by a clean-up that a second stop ends
     (``stopped.keep_report``), or landing where nothing saw it arrive (as ``rebuild_rollup``
     keeps its report, after the night's run), stayed noted until 2026-12-07, and the next
-    check in the process (the caller's next sync) raised it."""
+    check in the process (the caller's next sync) raised it. A stop landing as the notes
+    are cleared (its handler run there) is told too, and its ``Interrupted`` is the one
+    that leaves (``_all_arrived``; until 2026-12-07 its note stayed, review). One whose
+    handler runs once the notes' last clear is done runs it in the caller's code, after
+    the call (CPython runs a handler at the next call or loop's jump back, and there is
+    none left in here): a stop of the caller's, as one landing after the call returned."""
 
     @functools.wraps(call)
     def stoppable(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return call(*args, **kwargs)
-        except Interrupted:
-            arrived()
-            raise
+        except Interrupted as stop:
+            leaving = _all_arrived(stop)
+            if leaving is stop:
+                raise
+            raise leaving  # noqa: B904 (its context is ``stop`` already: raised as it was handled)
 
     return stoppable
+
+
+def _all_arrived(stop: Interrupted) -> Interrupted:
+    """``arrived``, again for each stop whose handler raised in it (landing as the notes
+    were cleared, after them): returns the last of them, or ``stop``."""
+    leaving = stop
+    while True:
+        try:
+            arrived()
+        except Interrupted as again:
+            leaving = again
+        else:
+            return leaving
 
 
 def dropped(signum: int) -> None:

@@ -219,3 +219,34 @@ def test_a_stop_ending_load_workspace_is_not_left_noted(
     assert stopped.value.signum == signal.SIGTERM
     assert not stops.noted(signal.SIGTERM)
     stops.check()
+
+
+@pytest.mark.parametrize("more", [1, 2], ids=["a second stop", "a second and a third"])
+def test_a_stop_landing_as_the_notes_are_cleared_is_told_too(
+    monkeypatch: pytest.MonkeyPatch, handlers: dict[int, Any], more: int
+) -> None:
+    """A stop whose handler runs as ``ends_here`` clears the notes of the one that ended
+    the call (simulated: raised at the end of the clear, where a real one's handler runs,
+    after the C call): its ``Interrupted`` leaves the call, and its note stayed until
+    2026-12-07 (review)."""
+    cli_support.stop_on_signals()  # as ``cli.main`` does
+    arrived = stops.arrived
+    sent: list[int] = []
+
+    def arrived_then_a_stop() -> None:
+        arrived()
+        if len(sent) < more:
+            sent.append(signal.SIGTERM)
+            signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(stops, "arrived", arrived_then_a_stop)
+
+    @stops.ends_here
+    def call() -> None:
+        stops.note(signal.SIGINT)
+        raise Interrupted(signal.SIGINT)
+
+    with pytest.raises(Interrupted) as stopped:
+        call()
+    assert stopped.value.signum == signal.SIGTERM and len(sent) == more
+    assert not stops.noted(signal.SIGTERM) and not stops.noted(signal.SIGINT)
