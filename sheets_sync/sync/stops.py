@@ -66,38 +66,32 @@ def ends_here(call: Callable[P, T]) -> Callable[P, T]:
     (``stopped.keep_report``), or landing where nothing saw it arrive (as ``rebuild_rollup``
     keeps its report, after the night's run), stayed noted until 2026-12-07, and the next
     check in the process (the caller's next sync) raised it. A stop landing as the notes
-    are cleared (its handler run there) is told too, and its ``Interrupted`` is the one
-    that leaves (``_all_arrived``; until 2026-12-07 its note stayed, review). One whose
-    handler runs once the notes' last clear is done runs it in the caller's code, after
-    the call (CPython runs a handler at the next call or loop's jump back, and there is
-    none left in here): a stop of the caller's, as one landing after the call returned."""
+    are cleared (its handler run there, or at the clearing's first call) is told too, and
+    the first stop's ``Interrupted``, the one that ended the call, is the one that leaves,
+    as ``held`` raises the first (until 2026-12-07 the later one's note stayed, then for
+    a while its ``Interrupted``, with no teams done, left instead, and one landing at the
+    entry of the clearing's helper left both notes, review). The window left: a third
+    stop whose handler runs at the clearing loop's jump back, as a second one's exception
+    is handled, leaves from there with its note (a few bytecodes, three stops in one).
+    One whose handler runs once the notes' last clear is done runs it in the caller's
+    code, after the call (CPython runs a handler at the next call or loop's jump back, and
+    there is none left in here): a stop of the caller's, as one landing after the call
+    returned."""
 
     @functools.wraps(call)
     def stoppable(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return call(*args, **kwargs)
-        except Interrupted as stop:
-            leaving = _all_arrived(stop)
-            if leaving is stop:
-                raise
-            raise leaving  # noqa: B904 (its context is ``stop`` already: raised as it was handled)
+        except Interrupted:
+            while True:  # in this frame's try: a handler run at the first call is caught
+                try:
+                    arrived()
+                    break
+                except Interrupted:  # a later stop landing as the notes were cleared
+                    continue  # its note cleared on the next round; the first goes up
+            raise
 
     return stoppable
-
-
-def _all_arrived(stop: Interrupted) -> Interrupted:
-    """``arrived``, again for each stop whose handler raised in it (landing as the notes
-    were cleared, after them): returns the last of them, or ``stop``. Not closed: a third
-    stop whose handler runs at the loop's jump back, as the second's exception is handled,
-    leaves from there with its note (a window of a few bytecodes, three stops in one)."""
-    leaving = stop
-    while True:
-        try:
-            arrived()
-        except Interrupted as again:
-            leaving = again
-        else:
-            return leaving
 
 
 def dropped(signum: int) -> None:

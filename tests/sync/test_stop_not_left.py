@@ -227,8 +227,10 @@ def test_a_stop_landing_as_the_notes_are_cleared_is_told_too(
 ) -> None:
     """A stop whose handler runs as ``ends_here`` clears the notes of the one that ended
     the call (simulated: raised at the end of the clear, where a real one's handler runs,
-    after the C call): its ``Interrupted`` leaves the call, and its note stayed until
-    2026-12-07 (review)."""
+    after the C call): its note is cleared too (it stayed until 2026-12-07, review), and
+    the first stop's ``Interrupted``, the one that ended the call, is the one that leaves
+    it, as ``held`` raises the first (the later one's, with no teams done, left it for a
+    while on 2026-12-07 and the stopped night was printed with no team lines, review)."""
     cli_support.stop_on_signals()  # as ``cli.main`` does
     arrived = stops.arrived
     sent: list[int] = []
@@ -240,13 +242,54 @@ def test_a_stop_landing_as_the_notes_are_cleared_is_told_too(
             signal.raise_signal(signal.SIGTERM)
 
     monkeypatch.setattr(stops, "arrived", arrived_then_a_stop)
+    first = Interrupted(signal.SIGINT)
 
     @stops.ends_here
     def call() -> None:
         stops.note(signal.SIGINT)
-        raise Interrupted(signal.SIGINT)
+        raise first
 
     with pytest.raises(Interrupted) as stopped:
         call()
-    assert stopped.value.signum == signal.SIGTERM and len(sent) == more
+    assert stopped.value is first and len(sent) == more
     assert not stops.noted(signal.SIGTERM) and not stops.noted(signal.SIGINT)
+
+
+def test_a_stop_whose_handler_runs_as_the_clearing_begins_is_told_too(
+    handlers: dict[int, Any],
+) -> None:
+    """A second stop whose handler runs as ``ends_here`` begins to clear the notes of the
+    one that ended the call, before the clear (CPython runs a pending handler at a call's
+    entry; simulated by a profile hook raising the signal at the first call entered
+    once the first stop's ``Interrupted`` is raised): its note is cleared too, and the
+    first stop's ``Interrupted`` leaves. Until 2026-12-07 one landing at the entry of the
+    clearing helper left the call with both notes kept, and the caller's next check
+    raised the first stop again (review)."""
+    import sys
+
+    cli_support.stop_on_signals()  # as ``cli.main`` does
+    fired: list[int] = []
+    raised: list[bool] = []
+
+    def profile(_frame: Any, event: str, _arg: Any) -> None:
+        if event == "call" and raised and not fired:  # the first call once it is raised
+            fired.append(signal.SIGTERM)
+            signal.raise_signal(signal.SIGTERM)  # its handler runs here, at the entry
+
+    first = Interrupted(signal.SIGINT)
+
+    @stops.ends_here
+    def call() -> None:
+        stops.note(signal.SIGINT)
+        raised.append(True)
+        raise first
+
+    sys.setprofile(profile)
+    try:
+        with pytest.raises(Interrupted) as stopped:
+            call()
+    finally:
+        sys.setprofile(None)
+    assert stopped.value is first and fired == [signal.SIGTERM]
+    assert not stops.noted(signal.SIGTERM) and not stops.noted(signal.SIGINT)
+    stops.check()
