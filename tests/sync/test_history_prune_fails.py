@@ -311,10 +311,12 @@ def test_a_stop_once_the_night_is_confirmed_says_it_is_recorded(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """``Sync.run`` confirms its own snapshot (not ``confirm_later``: ``rebuild_rollup``);
-    a stop landing as it is confirmed waits for the confirm, as in ``run_sync``'s: until
-    2026-12-07 it cut ``settle_history`` short once the rows were confirmed, and the
-    clean-up's held warning was said without "the night is recorded", though it is."""
+    """``Sync.run`` called directly with write-back confirms its own snapshot (not
+    ``confirm_later``, as ``run_sync`` runs it; ``rebuild_rollup`` records no guessed or
+    pending rows, so it has none to confirm); a stop landing as it is confirmed waits for
+    the confirm, as in ``run_sync``'s: until 2026-12-07 it cut ``settle_history`` short
+    once the rows were confirmed, and the clean-up's held warning was said without "the
+    night is recorded", though it is."""
     import signal
 
     from sheets_sync import cli_support
