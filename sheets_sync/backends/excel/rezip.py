@@ -3,16 +3,16 @@
 A write-back changes one or two worksheets and maybe the styles; the other members
 (theme, shared strings, drawings, media, vbaProject.bin...) are copied as the compressed
 bytes they are, not inflated and deflated again: that was two thirds of a re-zip's time.
-Python's ``zipfile`` cannot copy a member raw, so this writes the zip records itself
-(local headers, central directory, end record; APPNOTE 6.3.x). A package that needs
-zip64 (65,535 members or more, 4 GiB) is written by ``zipwrite.ZipWriter``, members
-copied the same way (until 2026-12-07 it went through ``zipfile``, every member deflated
-again). So is one with an encrypted member or a replaced member in a method other than
-stored or deflated; ``ZipWriter`` refuses those, and any member not stored or deflated,
-an unchanged bzip2 or LZMA one too (which the plain path would copy). The patch's
+Python's ``zipfile`` cannot copy a member raw, so the package is written by
+``zipwrite.ZipWriter`` (APPNOTE 6.3.x), zip64 records only where it needs them (65,535
+members or more, 4 GiB). Until 2026-12-07 a package under those limits was written by
+records of its own here (the same bytes) and only the others by ``ZipWriter``; before
+that, those went through ``zipfile``, every member deflated again. An encrypted member,
+or one in a method other than stored or deflated (edited or not: an unchanged bzip2 or
+LZMA one, which the records of its own copied, too), is a ``WorkbookError``; the patch's
 package check (``safety.refuse_unsafe_member``, from ``patch.Package``) refuses them all
-first: that branch of ``_plain`` and the refusals are only defensive. Bytes before the
-first member are kept, and those between members or after the last (``_gaps``).
+first, so that refusal is only defensive. Bytes before the first member are kept, and
+those between members or after the last (``_gaps``).
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
 comment; extra fields (timestamps, alignment padding) are dropped, and a member whose
@@ -32,20 +32,13 @@ from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_header
 from sheets_sync.zipwrite import AGAIN as _AGAIN
-from sheets_sync.zipwrite import (
-    CENTRAL,
-    ENCRYPTED,
-    END,
-    LIMIT,
-    METHODS,
-    ZipWriter,
-    dos_date_time,
-    name_as_written,
-    zip_name,
-)
+from sheets_sync.zipwrite import LIMIT, METHODS, ZipWriter, name_as_written, zip_name
 from sheets_sync.zipwrite import decoded as _decoded
 from sheets_sync.zipwrite import refuse_unicode_path as _refuse_unicode_path
 from sheets_sync.zipwrite import shown as _shown
+
+#: zipwrite's zip64 limit and methods, named here as tests compare (and patch) them
+__all__ = ["LIMIT", "METHODS", "rezip"]
 
 _UTF8 = 0x800  # flag bit 11: the name is UTF-8
 
@@ -63,52 +56,24 @@ def rezip(
     room ends, the next local header or the central directory): the bytes between a
     member's and that end (a member the directory no longer lists) are written after it;
     without ``ends`` they are dropped."""
-    kept = [i for i in infos if i.filename not in removed]
-    prefix = _prefix(data, infos)
     gaps = _gaps(data, infos, ends or {})
     _move_removed(gaps, infos, removed)
-    if not _plain(kept, changed, len(data)):
-        return _zip64(data, kept, changed, comment, prefix, gaps)
     out = io.BytesIO()
-    out.write(prefix)  # the offsets written count it: from the file's start, as APPNOTE's
-    central: list[bytes] = []
+    out.write(_prefix(data, infos))  # the offsets written count it: from the file's start
     out.write(gaps.get(_BEFORE, b""))
-    for info in kept:
+    writer = ZipWriter(out)
+    for info in infos:
+        if info.filename in removed:
+            continue
         name, flags = _name_as_written(data, info)
         body = changed.get(info.filename)
         if body is None:
             raw, crc, size = _raw(data, info), info.CRC, info.file_size
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
-        version = 20 if info.compress_type in METHODS else max(20, info.extract_version)
-        date, time = dos_date_time(info.date_time)
-        offset = out.tell()
-        header = (version, flags, info.compress_type, time, date, crc, len(raw), size)
-        out.write(LOCAL.pack(LOCAL_SIGNATURE, *header, len(name), 0))
-        out.write(name)
-        out.write(raw)
+        writer.raw(info, name, flags, info.compress_type, crc, raw, size)
         out.write(gaps.get(info.filename, b""))
-        entry = CENTRAL.pack(
-            b"PK\x01\x02",
-            (info.create_system << 8) | 20,
-            *header,
-            len(name),
-            0,
-            len(info.comment),
-            0,
-            info.internal_attr,
-            info.external_attr,
-            offset,
-        )
-        central.append(entry + name + info.comment)
-    start = out.tell()
-    directory = b"".join(central)
-    if start + len(directory) > LIMIT:
-        return _zip64(data, kept, changed, comment, prefix, gaps)
-    out.write(directory)
-    n = len(central)
-    out.write(END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
-    out.write(comment)
+    writer.close(comment)
     return out.getvalue()
 
 
@@ -209,29 +174,6 @@ def _descriptor(data: bytes, start: int, end: int, info: zipfile.ZipInfo, zip64:
     return 0
 
 
-def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
-    """Fits the records written here (else ``_zip64``): no zip64, no encryption, replaced
-    members stored or deflated (defensive: the package check refused other methods
-    before). ``size``: the package's, within which every member's compressed bytes must
-    lie."""
-    if len(infos) >= 0xFFFF or size > LIMIT:
-        return False
-    for info in infos:
-        if info.flag_bits & ENCRYPTED:
-            return False  # ZipWriter refuses it (zipfile refuses to read it)
-        if info.file_size >= LIMIT:
-            return False
-        # A compressed size or offset past 4 GiB in a package under 4 GiB is a lie (a
-        # forged zip64 record): ``_raw`` refuses the member. Re-zipped through ``zipfile``
-        # (until 2026-12-07) every member was deflated again and its attributes 0 came
-        # back 0o600, and the same write twice was no longer byte-identical.
-        if info.filename in changed and info.compress_type not in METHODS:
-            return False
-        if info.filename in changed and len(changed[info.filename]) >= LIMIT:
-            return False
-    return True
-
-
 def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     """A member's name bytes and UTF-8 flag exactly as its local header has them. Names
     ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a name written in
@@ -280,37 +222,3 @@ def _compress(body: bytes, method: int) -> bytes:
     if method == zipfile.ZIP_STORED:
         return body
     return deflate(body)  # ISA-L (required): ~5x zlib's level 6 (sheets_sync/deflate.py)
-
-
-def _zip64(
-    data: bytes,
-    infos: Sequence[zipfile.ZipInfo],
-    changed: Mapping[str, bytes],
-    comment: bytes,
-    prefix: bytes = b"",
-    gaps: Mapping[str, bytes] | None = None,
-) -> bytes:
-    """The package written by ``zipwrite.ZipWriter``, zip64 records where it needs them
-    (65,535 members or more, a member or the directory at or past 4 GiB): each member
-    as on the plain path, its name's bytes and its compressed bytes kept, an edited one
-    deflated again. Until 2026-12-07 this went through ``zipfile``: every member inflated
-    and deflated again (9 s for 65,600 members), and a name ``zipfile`` would write in
-    other bytes was refused. An encrypted member, or one in a method other than stored
-    or deflated, edited or not (the plain path copies an unchanged bzip2 or LZMA one),
-    is a ``WorkbookError`` (all refused by the package check first)."""
-    out = io.BytesIO()
-    out.write(prefix)
-    gaps = gaps or {}
-    out.write(gaps.get(_BEFORE, b""))
-    writer = ZipWriter(out)
-    for info in infos:
-        name, flags = _name_as_written(data, info)
-        body = changed.get(info.filename)
-        if body is None:
-            raw, crc, size = _raw(data, info), info.CRC, info.file_size
-        else:
-            raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
-        writer.raw(info, name, flags, info.compress_type, crc, raw, size)
-        out.write(gaps.get(info.filename, b""))
-    writer.close(comment)
-    return out.getvalue()
