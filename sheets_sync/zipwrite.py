@@ -309,9 +309,8 @@ def checked_name(
     header's flag, as ``zipfile`` reads them) is refused, as is a Unicode path extra that
     names it otherwise (``refuse_unicode_path``); else ``name_as_written``. ``ZipWriter.copy``
     keeps these rules since 2026-12-07 (before it wrote such a member under its central
-    name in both headers, as ``rezip`` did until that day). ``rezip._name_as_written``
-    keeps its own copy of the first check (test_zip_name_rules.py holds both to the same
-    answers)."""
+    name in both headers, as ``rezip`` did until that day); ``rezip._name_as_written``
+    calls this too (until 2026-12-07 it kept its own copy of the first check)."""
     local = raw.decode("utf-8" if local_flags & _UTF8 else "cp437", "replace")
     if local != info.orig_filename:
         raise WorkbookError(

@@ -32,15 +32,11 @@ from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_header
 from sheets_sync.zipwrite import AGAIN as _AGAIN
-from sheets_sync.zipwrite import LIMIT, METHODS, ZipWriter, name_as_written, zip_name
-from sheets_sync.zipwrite import decoded as _decoded
-from sheets_sync.zipwrite import refuse_unicode_path as _refuse_unicode_path
+from sheets_sync.zipwrite import LIMIT, METHODS, ZipWriter, checked_name, zip_name
 from sheets_sync.zipwrite import shown as _shown
 
 #: zipwrite's zip64 limit and methods, named here as tests compare (and patch) them
 __all__ = ["LIMIT", "METHODS", "rezip"]
-
-_UTF8 = 0x800  # flag bit 11: the name is UTF-8
 
 
 def rezip(
@@ -175,30 +171,20 @@ def _descriptor(data: bytes, start: int, end: int, info: zipfile.ZipInfo, zip64:
 
 
 def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
-    """A member's name bytes and UTF-8 flag exactly as its local header has them. Names
-    ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a name written in
-    UTF-8 without the flag (``media/bild_ä.png``, as many zip tools write) came back as
-    ``bild_├ñ.png`` and the part its relationship names was gone (an image lost). A local
-    name that is not the central directory's, each decoded by its own header's flag as
-    ``zipfile`` reads them, is refused (until 2026-12-07 the member was written under the
-    central name in both headers: renamed for a reader of local headers). One spelled in
-    other bytes (cp437 unflagged, UTF-8 flagged centrally) is the same name: written as
-    the central directory has it."""
+    """A member's name bytes and UTF-8 flag exactly as its local header has them, by
+    ``zipwrite.checked_name``'s rules (the ones ``ZipWriter.copy`` keeps): a local name
+    that is not the central directory's, or a Unicode path extra naming it otherwise, is
+    refused. Names ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a
+    name written in UTF-8 without the flag (``media/bild_ä.png``, as many zip tools
+    write) came back as ``bild_├ñ.png`` and the part its relationship names was gone (an
+    image lost). A local header that cannot be read: the name as ``zipfile`` would write
+    it (``_raw`` refuses the member)."""
     at = info.header_offset
     try:
         flags, name_end, body = local_header(data, at)
     except zipfile.BadZipFile:
         return zip_name(info.filename)
-    raw, extra = data[at + LOCAL.size : name_end], data[name_end:body]
-    local = raw.decode("utf-8" if flags & _UTF8 else "cp437", "replace")
-    if local != info.orig_filename:
-        # as zipfile refuses to open it; written under one name, renamed
-        raise WorkbookError(
-            f"zip member {_shown(info)} cannot be copied: its local header names it "
-            f"{_decoded(raw)!r} (the zip is damaged; {_AGAIN})"
-        )
-    _refuse_unicode_path(info, local, raw, extra)
-    return name_as_written(raw, info)
+    return checked_name(info, data[at + LOCAL.size : name_end], flags, data[name_end:body])
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
