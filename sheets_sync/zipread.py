@@ -13,6 +13,7 @@ import mmap
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from typing import cast
 
 from sheets_sync import deflate
@@ -59,6 +60,16 @@ def local_header(data: Bytes, at: int) -> tuple[int, int, int]:
         raise zipfile.BadZipFile("Bad magic number for file header")
     name_end = at + LOCAL.size + fields[-2]
     return fields[2], name_end, name_end + fields[-1]
+
+
+def extra_fields(extra: bytes) -> Iterator[tuple[int, bytes]]:
+    """The fields of a header's extra field (APPNOTE 4.5.1): each one's id and body (cut
+    short where ``extra`` ends); trailing bytes too few for a field's id and size end it."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<2H", extra, at)
+        yield kind, extra[at + 4 : at + 4 + size]
+        at += 4 + size
 
 
 def member_ends(zf: zipfile.ZipFile) -> dict[str, int]:

@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from sheets_sync.deflate import compressobj
 from sheets_sync.errors import WorkbookError
-from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_header
+from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, extra_fields, local_header
 
 #: The records of APPNOTE 6.3.x as written here and by ``rezip`` (one set for both; the
 #: local header's is ``zipread.LOCAL``, read there): a central directory entry and the
@@ -346,11 +346,8 @@ def refuse_unicode_path(
 def _unicode_paths(extra: bytes, name: bytes) -> list[str]:
     """The names in ``extra``'s 0x7075 fields that stand for ``name`` (version 1, its
     CRC): readers ignore one whose CRC is another's (the header renamed since)."""
-    found, at = [], 0
-    while at + 4 <= len(extra):
-        kind, size = struct.unpack_from("<2H", extra, at)
-        body = extra[at + 4 : at + 4 + size]
-        at += 4 + size
+    found = []
+    for kind, body in extra_fields(extra):
         version_1 = kind == 0x7075 and len(body) >= 5 and body[0] == 1
         if version_1 and struct.unpack_from("<L", body, 1)[0] == zlib.crc32(name):
             found.append(body[5:].decode("utf-8", "replace"))

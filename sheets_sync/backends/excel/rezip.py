@@ -30,7 +30,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
-from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, local_header
+from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, extra_fields, local_header
 from sheets_sync.zipwrite import AGAIN as _AGAIN
 from sheets_sync.zipwrite import LIMIT, METHODS, ZipWriter, checked_name, zip_name
 from sheets_sync.zipwrite import shown as _shown
@@ -134,13 +134,7 @@ def _move_removed(
 
 def _has_zip64(extra: bytes) -> bool:
     """Whether a local header's extra field holds a zip64 extra (0x0001)."""
-    at = 0
-    while at + 4 <= len(extra):
-        kind, size = struct.unpack_from("<2H", extra, at)
-        if kind == 0x0001:
-            return True
-        at += 4 + size
-    return False
+    return any(kind == 0x0001 for kind, _ in extra_fields(extra))
 
 
 _NEXT = (LOCAL_SIGNATURE, b"PK\x01\x02")  # what may follow a descriptor: a member, the directory
