@@ -330,10 +330,10 @@ def refuse_unicode_path(
     the local name as its flag decodes it): the name 7-Zip, Windows or a newer Python's
     ``zipfile`` reads, which the copy (header bytes kept, extras dropped) would lose, a
     member renamed (until 2026-12-07 written so)."""
-    for header, name, fields in (
-        (local, raw, extra),
-        (info.orig_filename, _central_bytes(info), info.extra),
-    ):
+    headers = [(local, raw, extra)] if extra else []
+    if info.extra:  # most members have none: their central name is not encoded again
+        headers.append((info.orig_filename, _central_bytes(info), info.extra))
+    for header, name, fields in headers:
         for unicode in _unicode_paths(fields, name):
             if unicode != header:
                 raise WorkbookError(
