@@ -47,9 +47,7 @@ def local_header(data: Bytes, at: int) -> tuple[int, int, int]:
     before its fixed part does or are no local header, and one of its own where ``at`` is
     negative (``zipfile``'s seek raises ValueError; until 2026-12-07 it read the end).
     ``data`` may be that fixed part alone (``at`` 0: ``ZipWriter.copy`` reads the rest
-    from its file). Offsets, not the
-    name's bytes in a NamedTuple: one plain call a member read (that NamedTuple, built by
-    a second helper, cost ~0.4 us a member: 2 ms over 500 recorded write-backs)."""
+    from its file). Offsets, not the name's bytes: one plain call a member read."""
     if at < 0:  # a central entry's offset less than the bytes before the zip: zipfile's
         raise zipfile.BadZipFile(f"Negative offset for file header: {at}")  # seek refuses it
     head = data[at : at + LOCAL.size]
@@ -96,9 +94,9 @@ def read_member(data: Bytes, info: zipfile.ZipInfo, end: int | None = None) -> b
     block: the CRC-32 decides), and raises ``EOFError`` only where the zip's bytes end
     before the member's do and before ``file_size`` bytes came out (a local header's name
     flagged UTF-8 that is not: a ``BadZipFile`` naming the member, where ``zipfile`` lets
-    the ``UnicodeDecodeError`` out). A member neither
-    stored nor deflated, or encrypted, raises ``NotImplementedError``: the caller refuses
-    those before it reads. A member whose compressed bytes run past ``end`` (``member_ends``:
+    the ``UnicodeDecodeError`` out). A member neither stored nor deflated, encrypted, or
+    patched data (flag 0x20), raises ``NotImplementedError``: the caller refuses those
+    before it reads. A member whose compressed bytes run past ``end`` (``member_ends``:
     into the next member or the central directory) is refused as an overlap, as
     ``zipfile`` refuses it since CPython 3.11.8 and 3.12.2 (CVE-2024-0450, a zip bomb of
     members sharing their bytes); an older Python's (3.11.7 here) does not.

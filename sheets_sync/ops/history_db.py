@@ -167,8 +167,9 @@ def read_typed(
 ) -> pd.DataFrame:
     """The rows ``cursor`` gives, as a frame of the ``columns`` (``typed``), read a chunk
     of ``chunk_rows`` rows at a time: as Python rows a night's snapshot of every KR took
-    several times the size of the typed frame it ends up in. The caller has imported
-    pandas (``HistoryStore._frame``: ``native_threads.import_quietly`` first)."""
+    several times the size of the typed frame it ends up in. Imports pandas itself (a
+    no-op where ``HistoryStore._frame`` imported it first, by
+    ``native_threads.import_quietly``)."""
     import pandas as pd
 
     def typed_rows(rows: list[Any]) -> pd.DataFrame:

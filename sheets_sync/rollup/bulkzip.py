@@ -26,10 +26,10 @@ def rewrite(path: Path, tmp: Path, names: Mapping[str, int], fill: Fill) -> None
     ``fill`` and deflated again (ISA-L, ``zipwrite``), the other members copied as their
     compressed bytes. The long tables are ~46 MB of XML at 500 teams: zlib's level 3 took
     147 ms of CPU for them (3.9 MB), ISA-L takes 31 (4.5 MB), and the night's rollup is on
-    its critical path (bench/notes.md, thirty-fourth pass). xlsxwriter's sheets are
-    inflated by ISA-L (``zipread``, over a map of the file): 3.6 MB at 2,000 teams, 2 ms of
-    CPU (11 by ``ZipFile.read`` until 2026-12-07). A sheet that cannot be read is a
-    ``WorkbookError`` naming the file and the member."""
+    its critical path (bench/notes.md, "Thirty-fourth pass (2026-12-07, evening)").
+    xlsxwriter's sheets are inflated by ISA-L (``zipread``, over a map of the file):
+    3.6 MB at 2,000 teams, 2 ms of CPU (11 by ``ZipFile.read`` until 2026-12-07). A
+    sheet that cannot be read is a ``WorkbookError`` naming the file and the member."""
     with (
         zipfile.ZipFile(path) as src,
         path.open("rb") as source,

@@ -88,8 +88,11 @@ def _column_bytes(column: pd.Series) -> list[bytes | memoryview]:
     if isinstance(values, _MASKED):
         mask = column.isna().to_numpy()
         held = values.to_numpy(dtype=cast(Any, values.dtype).numpy_dtype, na_value=0)
-        if isinstance(values, FloatingArray):  # Float32/Float64: -0.0 as 0.0, and a NaN
-            blank = np.isnan(held)  # held unmasked (a blank cell, as NA is) as the mask's
+        # Defensive: no schema column is Float32/Float64 (the float ones are float64,
+        # below); a masked float column would hash -0.0 as 0.0 and a NaN held unmasked
+        # (a blank cell, as NA is) as masked all the same.
+        if isinstance(values, FloatingArray):
+            blank = np.isnan(held)
             mask, held = mask | blank, _one_zero_one_nan(np.where(blank, held.dtype.type(0), held))
         return [np.packbits(mask).tobytes(), held.tobytes()]
     if column.dtype == "float64":

@@ -436,8 +436,7 @@ def with_parts(data: bytes, bodies: Mapping[str, bytes], source: str) -> bytes:
     MiB traced, 0.9 MiB now), and a damaged image's error named no member, until
     2026-12-07. A member whose bytes run into the next one's is read (no ``end``), as the
     read read it before and as the write-back, which refuses that in the XML parts it
-    reads alone, copies a picture raw and unread; ends taken by name
-    (``zipread.member_ends``) refused two ``xl/`` entries too."""
+    reads alone, copies a picture raw and unread."""
     out = BytesIO()
     with (
         unzip_errors(source),
