@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import member_ends, read_member
-from sheets_sync.zipwrite import DeflatingMember, ZipWriter
+from sheets_sync.zipwrite import DeflatingMember, ZipWriter, shown
 
 #: zlib's level for the spliced sheets if ``isal`` fails to import (``sheets_sync.deflate``):
 #: 3, as before ISA-L, not the write-back's 6 (~2x the CPU on the night's critical path).
@@ -46,8 +46,11 @@ def rewrite(path: Path, tmp: Path, names: Mapping[str, int], fill: Fill) -> None
             try:
                 data = read_member(view, info, ends[info.filename])  # ISA-L (zipread)
             except (zipfile.BadZipFile, EOFError) as exc:  # a bare BadZipFile until 2026-12-07
+                # zipfile's CRC wording names the member, named once here (until 2026-12-07
+                # twice: ``... sheet1.xml cannot be read: Bad CRC-32 for file '...sheet1.xml'``)
+                reason = str(exc).replace(f" for file {info.filename!r}", "")
                 raise WorkbookError(
-                    f"zip member {info.filename} cannot be read: {exc}", source=str(path)
+                    f"zip member {shown(info)} cannot be read: {reason}", source=str(path)
                 ) from None
             with out.deflating(info, ZLIB_LEVEL) as member:
                 fill(index, data, member)

@@ -298,6 +298,30 @@ def test_a_damaged_spliced_sheet_names_the_workbook_and_member(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company.xlsx"]
 
 
+def test_a_spliced_sheet_failing_its_crc_names_the_member_once(tmp_path: Path) -> None:
+    """zipfile's wording names the member (``Bad CRC-32 for file '...'``): until
+    2026-12-07 the message named it twice (``zip member X cannot be read: Bad CRC-32 for
+    file 'X'``)."""
+    path = tmp_path / "company.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    bulk = BulkCells()
+    bulk.column(book.add_worksheet("Data"), 0, 1, ["a", "b"], "text", None)
+    book.close()
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    at = data.index(b"PK\x01\x02")  # the sheet's central entry: its CRC at +16
+    while data[at + 46 : at + 46 + len(info.filename)] != info.filename.encode():
+        at = data.index(b"PK\x01\x02", at + 4)
+    data[at + 16 : at + 20] = struct.pack("<L", info.CRC ^ 1)
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError) as caught:
+        bulk.splice(path)
+    assert str(caught.value) == (
+        f"{path}: zip member xl/worksheets/sheet1.xml cannot be read: Bad CRC-32"
+    )
+
+
 @pytest.mark.parametrize("source", [None, "company.xlsx"])
 def test_the_writer_s_errors_name_its_source(source: str | None) -> None:
     src = bytearray(_source())
