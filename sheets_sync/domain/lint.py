@@ -11,6 +11,7 @@ from sheets_sync.domain.models import (
     Finding,
     KeyResult,
     KRType,
+    Origin,
     Period,
     Severity,
     TeamInput,
@@ -125,16 +126,21 @@ def _milestone_numbers(kr: KeyResult) -> tuple[str, str] | None:
     )
 
 
+def _warning(origin: Origin, field: str | None, message: str, row_id: str) -> Finding:
+    """The warning at the field's cell; a value filled down into a blank one names the
+    cell it came from (each row it fills named only the blank cell until 2026-12-07, and
+    a KPI's As of dated ahead until a review later that day)."""
+    if (above := origin.filled_from(field)) is not None:
+        message += f" (filled down from {above})"
+    return Finding.at(origin, field, message, severity=Severity.WARNING, row_id=row_id)
+
+
 def lint_team(team: TeamInput, period: Period) -> list[Finding]:
     found: list[Finding] = []
 
     def warn(origin_item: object, field: str | None, message: str, row_id: str) -> None:
-        """The warning at the field's cell; a value filled down into a blank one names the
-        cell it came from (each row it fills named only the blank cell until 2026-12-07)."""
         origin = getattr(origin_item, "origin")  # noqa: B009 - items share the attribute
-        if (above := origin.filled_from(field)) is not None:
-            message += f" (filled down from {above})"
-        found.append(Finding.at(origin, field, message, severity=Severity.WARNING, row_id=row_id))
+        found.append(_warning(origin, field, message, row_id))
 
     per_objective: dict[str, int] = defaultdict(int)
     for kr in team.key_results:
@@ -218,9 +224,7 @@ def lint_kpi_dates(team: TeamInput, as_of: dt.date) -> list[Finding]:
                 f"{as_of.isoformat()}; KPI {kpi.id} is not judged stale until it has passed"
             )
         if message is not None:
-            found.append(
-                Finding.at(kpi.origin, "as_of", message, severity=Severity.WARNING, row_id=kpi.id)
-            )
+            found.append(_warning(kpi.origin, "as_of", message, kpi.id))
     if no_column is not None:
         found.append(
             Finding(

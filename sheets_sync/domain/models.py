@@ -144,7 +144,16 @@ class Origin:
 
     def filled_from(self, field_name: str | None) -> str | None:
         """The cell a field filled down into a blank cell came from (``J2``), or None."""
-        return next((a1(r, c) for name, r, c in self.filled if name == field_name), None)
+        at = filled_at(self.filled, field_name)
+        return None if at is None else a1(*at)
+
+
+def filled_at(
+    filled: tuple[tuple[str, int, int], ...], field_name: str | None
+) -> tuple[int, int] | None:
+    """The row and column of the cell ``field_name`` was filled down from, by ``filled``
+    (``Origin.filled``, ``RowRecord.filled``), or None."""
+    return next(((r, c) for name, r, c in filled if name == field_name), None)
 
 
 @fast_pickle

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sheets_sync.domain.models import Finding, Origin, Severity
+from sheets_sync.domain.models import Finding, Origin, Severity, filled_at
 from sheets_sync.domain.values import CellValueError, parse_text
 from sheets_sync.grid import CellError, CellValue, a1
 from sheets_sync.mapping.extract import RowRecord
@@ -131,7 +131,7 @@ class RowReader:
         leaves this row out too, with a note saying why (until 2026-12-07 the error was
         said again at each cell it filled, as if each showed it). A field the score does
         without reads blank here, as on the error's own row."""
-        at = next(((r, c) for name, r, c in self.record.filled if name == field), None)
+        at = filled_at(self.record.filled, field)
         if at is None:
             return False
         failed = self.reads.outcome.get((at[0], field))

@@ -122,6 +122,17 @@ def test_kpi_dated_ahead_of_the_run_is_warned_about() -> None:
     ]
 
 
+def test_a_filled_down_as_of_dated_ahead_names_the_cell_it_came_from() -> None:
+    """As the other filled-down warnings do (``kpis.fill_down: [as_of]``): until
+    2026-12-07 only the blank cell it filled was named."""
+    where = Origin("sales.xlsx", "KPIs", 3, {"as_of": "N3", "actual": "M3"}, (("as_of", 2, 14),))
+    kpi = KPI("KPI-2", owner="Ann", target=10, actual=12, as_of=D(2027, 11, 20), origin=where)
+    assert _kpi_warnings(kpi, D(2026, 11, 21)) == [
+        "sales.xlsx!KPIs!N3: As of date 2027-11-20 is after the run's date 2026-11-21; "
+        "KPI KPI-2 is not judged stale until it has passed (filled down from N2)"
+    ]
+
+
 @pytest.mark.parametrize("ahead", [0, 1])
 def test_kpi_a_day_ahead_is_a_time_zone_not_a_typo(ahead: int) -> None:
     """A team in Kiritimati (UTC+14) types its date, a day ahead of a server in Adak."""
