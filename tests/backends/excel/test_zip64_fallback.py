@@ -5,7 +5,7 @@ bytes, attributes and the rest, as on the plain path.
 A write-back of a file with 65,600 members took that path through ``zipfile`` until
 2026-12-07 (8 s): every member came back re-deflated, its attributes 0 written as
 ``zipfile``'s 0o600, and a name ``zipfile`` would write in other bytes was refused. Here
-the path is taken as that package takes it (``rezip.LIMIT`` lowered, as test_rezip does),
+the path is taken as that package takes it (``zipwrite.LIMIT`` lowered, as test_rezip does),
 on a small file; test_zip64_members.py writes one of 65,536 members.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.backends.excel import rezip
+from sheets_sync import zipwrite
 from tests.backends.excel.zipcraft import (
     Member,
     build,
@@ -32,7 +32,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 @pytest.fixture(autouse=True)
 def through_zipfile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rezip, "LIMIT", 1000)  # as a package with 65,535 members or more
+    monkeypatch.setattr(zipwrite, "LIMIT", 1000)  # as a package with 65,535 members or more
 
 
 def test_names_dates_attributes_and_comments_are_kept(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import python_calamine
 
-from sheets_sync.backends.excel import rezip
 from tests.backends.excel.zipcraft import (
     Member,
     build,
@@ -79,14 +78,11 @@ def test_it_reads_back_with_the_written_cells(written: Path) -> None:
 
 
 @needs_libreoffice
-def test_libreoffice_opens_what_the_zip64_path_writes(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_libreoffice_opens_what_the_zip64_path_writes(tmp_path: Path) -> None:
     """LibreOffice 7.4 opens no zip with zip64 end records (the 65,536-member package
     before the write neither, nor one ``zipfile`` writes; checked 2026-12-07), so it is
-    shown the path's records on a team file of a few members, the path taken as a
-    package of 65,535 members or more takes it (``rezip.LIMIT`` lowered)."""
-    monkeypatch.setattr(rezip, "LIMIT", 1000)
+    shown ``ZipWriter``'s records, which write every package since 2026-12-07, on a team
+    file of a few members (none of them zip64's)."""
     path = tmp_path / "team" / "sales.xlsx"
     path.parent.mkdir()
     src = build(every(team_members(), level=0))  # not zipfile's level: copied, not redone

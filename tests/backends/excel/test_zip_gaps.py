@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 
+from sheets_sync import zipwrite
 from sheets_sync.backends.excel import rezip
 from sheets_sync.zipread import member_ends
 from tests.backends.excel.test_zip_prefix import orphan
@@ -75,7 +76,7 @@ def test_an_orphan_between_or_after_the_members_is_kept(
     where: str, path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if path == "zip64":
-        monkeypatch.setattr(rezip, "LIMIT", 1000)  # as a package of 65,535 members or more
+        monkeypatch.setattr(zipwrite, "LIMIT", 1000)  # as a package of 65,535 members or more
     base = build(team_members())
     at = _offsets(base)[1] if where == "between" else base.index(b"PK\x01\x02")
     blob = orphan()
@@ -183,7 +184,7 @@ def test_a_removed_members_gap_is_kept(
     after the kept member before it (before the first member where the first is
     removed); until 2026-12-07 always before the first."""
     if path == "zip64":
-        monkeypatch.setattr(rezip, "LIMIT", 1000)
+        monkeypatch.setattr(zipwrite, "LIMIT", 1000)
     base = build(team_members())
     blob = orphan()
     src = _insert(base, _offsets(base)[gone + 1], blob)

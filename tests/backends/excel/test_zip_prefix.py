@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 
-from sheets_sync.backends.excel import rezip
+from sheets_sync import zipwrite
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.zipcraft import build, records, team_file, team_members, write_back
 from tests.support.libreoffice import convert, needs_libreoffice
@@ -59,7 +59,7 @@ def test_the_prefix_is_kept(
     prefix: bytes, path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if path == "zip64":
-        monkeypatch.setattr(rezip, "LIMIT", 1000)  # as a package of 65,535 members or more
+        monkeypatch.setattr(zipwrite, "LIMIT", 1000)  # as a package of 65,535 members or more
     src = prefix + build(team_members())  # offsets counted from the prefix's end
     file = team_file(tmp_path, src)
     write_back(file)
