@@ -211,6 +211,12 @@ def _named_missing(
     ]
 
 
+def _is_one(value: object) -> bool:
+    """The number 1 (no checkbox), a percent cell's typed 100%, filled into a row from a
+    merge whose first row is hidden (``FillDown._merge_value``): read 1 of 10 till 12-07."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 1
+
+
 def _over_percent(grid: SheetGrid, cell: tuple[int, int], value: object) -> bool:
     """A number over 1 from a percent confidence cell (``cell``: the row's own, or the one
     it was filled down from, whose 2 read 2 of 10 below until 2026-12-07): the percentage
@@ -327,6 +333,8 @@ def extract_tab(
             if blank(values.get("objective_id")):
                 unknown_above = filled.unknown_row("objective_id", row)
         cell = from_above.get("confidence", (row, input_cols.get("confidence", 0)))
+        if cell in grid.percent_ones and _is_one(values.get("confidence")):
+            values["confidence"] = "100%"  # from a hidden merge's top-left: 1 of 10 until 12-07
         over = bool(grid.percent_cells) and _over_percent(grid, cell, values.get("confidence"))
         percent: frozenset[str] = frozenset()
         if row_kind != "objective":  # a value filled down: by the cell it came from, as

@@ -94,3 +94,30 @@ def test_a_warning_of_a_value_filled_down_names_the_cell_it_came_from(tmp_path: 
     assert said[0].startswith("sales.xlsx!OKRs!J2: ") and "filled down" not in said[0]
     assert said[1].startswith("sales.xlsx!OKRs!J3: ")
     assert said[1].endswith(" (filled down from J2)"), said[1]
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_a_typed_100_percent_confidence_merged_from_a_hidden_row_reads_100_percent(
+    tmp_path: Path, hidden: bool
+) -> None:
+    """Confidence merged over rows 2-3, its top-left a typed 100% (1 in a ``0%`` cell),
+    filled down: with row 2 hidden, row 3 takes the merge's value, the raw 1, which read
+    1 of 10 (0.1; until 2026-12-07: the row's own cell was judged before the fill). Now
+    by the cell it came from, as with row 2 shown."""
+    rows = [_kr("KR1"), _kr("KR2")]
+    at = list(OKR_COLUMN).index("confidence")
+    rows[0][at], rows[1][at] = 1, None
+    path = write_team(tmp_path / "sales.xlsx", rows)
+    book = openpyxl.load_workbook(path)
+    sheet, column = book["OKRs"], OKR_COLUMN["confidence"]
+    sheet[f"{column}2"].number_format = "0%"
+    sheet.merge_cells(f"{column}2:{column}3")
+    sheet.row_dimensions[2].hidden = hidden
+    book.save(path)
+    mapping = load_mapping("standard")
+    spec = mapping.okrs.model_copy(update={"fill_down": (*mapping.okrs.fill_down, "confidence")})
+    mapping = mapping.model_copy(update={"okrs": spec})
+    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, mapping))
+    read = [(k.id, k.confidence) for k in team.key_results]
+    assert read == ([("KR2", 1.0)] if hidden else [("KR1", 1.0), ("KR2", 1.0)])

@@ -475,4 +475,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # or c2 reads as its rich value, France (196: its fallback #VALUE!)
     # 205: the same grid; a tab too large with a content cell past Excel's grid names the
     # cell as damage with what to do (197: too large, said by the extent)
-    assert (FORMAT, fields[-1]) == (205, "grouped_rows")
+    # 206: the same grid; a typed 100% Confidence (1 in a percent cell) filled down from a
+    # merge whose first row is hidden reads 100% (205: the merge's raw 1, 1 of 10)
+    assert (FORMAT, fields[-1]) == (206, "grouped_rows")
