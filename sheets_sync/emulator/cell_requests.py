@@ -17,6 +17,7 @@ from sheets_sync.emulator.ranges import (
     Area,
     area_from_grid_range,
     grid_limit_error,
+    grid_sheet,
     sheet_number,
 )
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
@@ -57,11 +58,10 @@ def update_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     rows = req.get("rows", [])
     if "start" in req:
         start = req["start"]
-        sheet = book.sheet_by_id(sheet_number(start.get("sheetId"), "start.sheet_id"))
+        number = sheet_number(start.get("sheetId"), "start.sheet_id")  # null: 0, not None
+        sheet = book.sheet_by_id(number)
         if sheet is None:
-            raise bad_request(
-                f"Invalid requests[0].updateCells: No grid with id: {start.get('sheetId', 0)}"
-            )
+            raise bad_request(f"Invalid requests[0].updateCells: No grid with id: {number}")
         r0, c0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
         width = max((len(r.get("values", [])) for r in rows), default=0)
         _bounded(Area(sheet, r0, r0 + len(rows), c0, c0 + max(width, 1)), "updateCells")
@@ -293,8 +293,8 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
     if cut:
         dest = req.get("destination", {})
         top, left = int(dest.get("rowIndex", 0)), int(dest.get("columnIndex", 0))
-        target = book.sheet_by_id(sheet_number(dest.get("sheetId"), "destination.sheet_id"))
-        target = target or src.sheet
+        # an id of no sheet is the 400 (until 2026-12-07 the cut pasted onto the source's)
+        target = grid_sheet(book, dest.get("sheetId"), "destination.sheet_id")
     else:
         dst = area_from_grid_range(book, req.get("destination", {}), "destination")
         top, left, _, _ = dst.bounds[0], dst.bounds[2], 0, 0

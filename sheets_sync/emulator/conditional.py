@@ -14,7 +14,7 @@ import copy
 from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
-from sheets_sync.emulator.ranges import sheet_number
+from sheets_sync.emulator.ranges import grid_sheet, sheet_number
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 KEY = "conditionalFormats"
@@ -36,19 +36,16 @@ def _sheet_of(book: Spreadsheet, rule: dict[str, Any]) -> tuple[Sheet, dict[str,
         raise bad_request("A conditional format rule must have exactly one of booleanRule or "
                           "gradientRule.")  # fmt: skip
     (sheet_id,) = ids
-    sheet = book.sheet_by_id(sheet_id)
-    if sheet is None:
-        raise bad_request(f"No grid with id: {sheet_id}")
+    sheet = grid_sheet(book, sheet_id)
     stored = copy.deepcopy(rule)
     stored["ranges"] = [{k: v for k, v in r.items() if k != "sheetId" or v} for r in ranges]
     return sheet, stored
 
 
 def _rules(book: Spreadsheet, sheet_id: Any) -> list[dict[str, Any]]:
-    sheet = book.sheet_by_id(sheet_number(sheet_id, "sheet_id"))
-    if sheet is None:
-        raise bad_request(f"No grid with id: {sheet_id}")
-    rules: list[dict[str, Any]] = sheet.extra.get(KEY, [])
+    """The rules of the sheet ``sheet_id`` names (null: sheet 0, whose 400 names 0, not
+    None as until 2026-12-07)."""
+    rules: list[dict[str, Any]] = grid_sheet(book, sheet_id).extra.get(KEY, [])
     return rules
 
 
@@ -99,11 +96,11 @@ def update_rule(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def delete_rule(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     """DeleteConditionalFormatRuleRequest: the reply holds the rule deleted."""
-    rules = _rules(book, req.get("sheetId"))
-    sheet = book.sheet_by_id(sheet_number(req.get("sheetId"), "sheet_id"))
+    sheet = grid_sheet(book, req.get("sheetId"))  # looked up once (twice until 2026-12-07)
+    rules: list[dict[str, Any]] = sheet.extra.get(KEY, [])
     index = int(req.get("index", 0))
     _at(rules, index)
     rule = rules.pop(index)
-    if not rules and sheet is not None:
+    if not rules:
         sheet.extra.pop(KEY, None)
     return {"deleteConditionalFormatRule": {"rule": rule}}

@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 from sheets_sync.emulator.errors import ApiError, bad_request
-from sheets_sync.emulator.ranges import sheet_number
+from sheets_sync.emulator.ranges import grid_sheet
 from sheets_sync.emulator.state import CALLER, Sheet, Spreadsheet
 
 GridRect = tuple[int, int, int, int]  # rows r0..r1, columns c0..c1, half-open
@@ -21,9 +21,8 @@ GridRect = tuple[int, int, int, int]  # rows r0..r1, columns c0..c1, half-open
 def add_protected_range(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any] | None:
     prot = copy.deepcopy(req.get("protectedRange", {}))
     rng = prot.get("range", {})
-    sheet = book.sheet_by_id(sheet_number(rng.get("sheetId"), "protected_range.range.sheet_id"))
-    if sheet is None:
-        raise bad_request(f"No grid with id: {rng.get('sheetId', 0)}")
+    # null: sheet 0, its 400 naming 0 (None until 2026-12-07)
+    sheet = grid_sheet(book, rng.get("sheetId"), "protected_range.range.sheet_id")
     prot["protectedRangeId"] = prot.get("protectedRangeId") or secrets.randbelow(2_000_000_000)
     if not rng.get("sheetId"):
         rng.pop("sheetId", None)

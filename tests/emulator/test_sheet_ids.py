@@ -184,3 +184,41 @@ def test_an_updated_named_range_s_sheet_id_is_read_as_its_add_s() -> None:
     field = "requests[0].update_named_range.named_range.range.sheet_id"
     assert info.value.message == f"Invalid value at '{field}' (TYPE_INT32), \"x\""
     assert book.named_ranges == [stored]  # the batch undone
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"deleteConditionalFormatRule": {"sheetId": None, "index": 0}},
+        {"updateConditionalFormatRule": {"sheetId": None, "index": 0, "newIndex": 0}},
+        {"updateCells": {"start": {"sheetId": None}, "rows": [], "fields": "*"}},
+        {"addProtectedRange": {"protectedRange": {"range": {"sheetId": None}}}},
+        {"cutPaste": {"source": {"sheetId": "KPIs"}, "destination": {"sheetId": None}}},
+    ],
+)
+def test_a_null_sheet_id_of_no_sheet_is_the_400_naming_0(request_: dict[str, Any]) -> None:
+    """Null is sheet 0: with none, Google's "No grid with id: 0" (until a review on
+    2026-12-07 these said "... None"; a cut to it pasted onto the source's sheet)."""
+    book = Store().create("t", sheet_titles=["OKRs", "KPIs"])
+    batch_update(book, {"requests": [{"deleteSheet": {"sheetId": 0}}]})
+    if "cutPaste" in request_:  # its source on the sheet left
+        request_["cutPaste"]["source"]["sheetId"] = book.sheets[0].sheet_id
+    with pytest.raises(ApiError) as info:
+        batch_update(book, {"requests": [request_]})
+    assert info.value.message.endswith("No grid with id: 0"), info.value.message
+
+
+def test_a_cut_to_a_sheet_id_of_no_sheet_is_a_400_and_moves_nothing() -> None:
+    """Until a review on 2026-12-07 the cut pasted onto the source's own sheet."""
+    book = Store().create("t", sheet_titles=["OKRs"])
+    batch_update(book, {"requests": [{"updateCells": {
+        "start": {"sheetId": 0}, "fields": "userEnteredValue",
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": "a"}}]}],
+    }}]})  # fmt: skip
+    before = copy.deepcopy(book.to_json())
+    cut = {"source": {"sheetId": 0, "endRowIndex": 1, "endColumnIndex": 1}}
+    cut["destination"] = {"sheetId": 999, "rowIndex": 3}
+    with pytest.raises(ApiError) as info:
+        batch_update(book, {"requests": [{"cutPaste": cut}]})
+    assert info.value.message.endswith(" No grid with id: 999"), info.value.message
+    assert book.to_json() == before
