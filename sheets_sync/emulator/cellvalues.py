@@ -123,8 +123,8 @@ def format_date_time(value: float, pattern: str) -> str:
         whole, fraction = divmod(units, scale)
         days, seconds = divmod(whole, 86400)
         moment = EPOCH + dt.timedelta(days=days, seconds=seconds)
-    except OverflowError:  # past year 9999 or before year 1: the number, as General shows it
-        return general_format(value)
+    except (OverflowError, ValueError):  # past year 9999 or before year 1, or NaN (a 500
+        return general_format(value)  # until 2026-12-07): the number, as General shows it
     twelve_hour = "ampm" in kinds
     elements = [i for i, k in enumerate(kinds) if k]
     out: list[str] = []
@@ -194,7 +194,8 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     # 2026-12-07, which the reader and Google count as no percentage
     if "%" in tokens:
         value *= 100
-    elif kind == "CURRENCY" or pattern.startswith('"$"'):
+    elif pattern.startswith('"$"'):  # a CURRENCY type's pattern decides, as any type's
+        # ({CURRENCY, '#,##0.00 "EUR"'} showed $1,234.50 until 2026-12-07)
         sign = "-" if value < 0 else ""
         return f"{sign}${_grouped(abs(value), decimals)}"
     shown = _grouped(value, decimals) if "," in digits else f"{value:.{decimals}f}"

@@ -176,3 +176,27 @@ def test_a_date_past_the_calendar_shows_the_number(value: float) -> None:
     for pattern in ("yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss.000"):
         shown = format_number(value, {"type": "DATE", "pattern": pattern})
         assert float(shown) == value
+
+
+@pytest.mark.parametrize(
+    ("number_format", "shown"),
+    [
+        ({"type": "CURRENCY", "pattern": '#,##0.00 "EUR"'}, "1,234.50 EUR"),
+        ({"type": "CURRENCY", "pattern": '"$"#,##0.00'}, "$1,234.50"),
+        ({"type": "CURRENCY", "pattern": "0.0"}, "1234.5"),
+        ({"type": "CURRENCY"}, "$1,234.50"),  # no pattern: the type's en_US default
+    ],
+)
+def test_a_currency_type_s_pattern_decides_what_it_shows(
+    number_format: dict[str, Any], shown: str
+) -> None:
+    """Until 2026-12-07 any CURRENCY showed dollars, whatever its pattern."""
+    assert format_number(1234.5, number_format) == shown
+
+
+@pytest.mark.parametrize("kind", ["DATE", "TIME", "DATE_TIME"])
+def test_a_nan_in_a_date_cell_shows_as_general_does(kind: str) -> None:
+    """NaN (an in-process caller's float) raised ValueError (a 500) until 2026-12-07, as
+    a number past year 9999 did not."""
+    assert format_number(float("nan"), {"type": kind, "pattern": "yyyy-mm-dd"}) == "nan"
+    assert format_number(float("inf"), {"type": kind}) == "inf"
