@@ -71,7 +71,7 @@ def is_percent_code(code: str) -> bool:
     approximation where a ``[condition]`` shows other values by another section
     (``[<=1]0%;0`` is a percent code, its 40 shown 40 but warned as 4000%; ``[>1]0%;0``
     none, its 40 shown 4000% but read 40); docs/reading.md."""
-    return "%" in code and "%" in outside_literals(positive_section(code))
+    return "%" in code and "%" in _bare(code, _section_tokens(code))
 
 
 def positive_section(code: str, value: float = 1.0) -> str:
@@ -83,8 +83,14 @@ def positive_section(code: str, value: float = 1.0) -> str:
     as 50%), returned as ``"General"``; until 2026-12-07 a code with no ``;`` was its own
     section whatever its condition, a percent cell. Both backends' readers and the
     emulator choose so."""
+    tokens = _section_tokens(code, value)
+    return "General" if tokens is None else "".join(tokens)
+
+
+def _section_tokens(code: str, value: float = 1.0) -> list[str] | None:
+    """``positive_section``'s tokens (``_SECTION_TOKEN``), None for ``"General"``."""
     if ";" not in code and "[" not in code:
-        return code
+        return [code]
     parts: list[list[str]] = [[]]
     for token in _SECTION_TOKEN.findall(code):
         if token == ";":
@@ -94,8 +100,23 @@ def positive_section(code: str, value: float = 1.0) -> str:
     for part in parts:
         condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
         if condition is None or _HOLDS[condition[1]](float(value), float(condition[2])):
-            return "".join(part)
-    return "General" if len(parts) == 1 else "".join(parts[0])
+            return part
+    return None if len(parts) == 1 else parts[0]
+
+
+def _bare(code: str, tokens: list[str] | None) -> str:
+    """A section's text outside its literals, by the tokens it was chosen by: a ``[``
+    with another ``[`` before its ``]`` is one character there, as in the emulator,
+    where ``outside_literals`` reads a bracket from it to the next ``]`` (until
+    2026-12-07 ``[%[>=1]`` was no percent code, its ``%`` taken inside the bracket,
+    though its section was chosen by ``[>=1]``). A code with no ``[`` has no such
+    ``[``: read by ``outside_literals`` (a few regex calls, however long)."""
+    if tokens is None:
+        return ""
+    if "[" not in code:
+        return outside_literals("".join(tokens))
+    literal = ('"', "\\", "_", "*", "[")
+    return "".join(t for t in tokens if len(t) == 1 or not t.startswith(literal))
 
 
 def shows_date_or_time(code: str) -> bool:
@@ -105,10 +126,14 @@ def shows_date_or_time(code: str) -> bool:
     way it is read: as a number pattern, or as a date pattern whose other characters are
     literals. An elapsed time (``[h]``, ``[mm]:ss``, ``[h] "hours"``) is a time element:
     Google shows 1.5 under ``[h]`` as 36 (hours), and it read as the number 1.5 (until
-    2026-12-07), where the Excel reader (openpyxl) reads such a cell as a time."""
-    if _DATE_OR_TIME.search(outside_literals(code)) is not None:
+    2026-12-07), where the Excel reader (openpyxl) reads such a cell as a time. Judged in
+    the section a positive value is shown by (``positive_section``), as a percentage is
+    and as calamine judges an .xlsx's: ``0;yyyy`` shows a number, ``yyyy;0`` a date
+    (until 2026-12-07 a date element in any section made a date code)."""
+    tokens = _section_tokens(code)
+    if _DATE_OR_TIME.search(_bare(code, tokens)) is not None:
         return True
-    return any(m[1] for m in _ELAPSED.finditer(code))
+    return any(m[1] for m in _ELAPSED.finditer("".join(tokens or ())))
 
 
 def outside_literals(code: str) -> str:

@@ -61,9 +61,11 @@ def _grouped(value: float, decimals: int) -> str:
 # Date-time pattern tokens, as documented at developers.google.com/sheets/api/guides/formats:
 # a quoted "text" or a \-escaped character is literal; am/pm, a/p (or a bare AM/PM) marks a
 # 12-hour clock; [h+] [m+] [s+] are elapsed time; a run of one letter (y, m, M, d, h, s; all but
-# m/M in either case) is a date-time element; 0s after "ss." are the seconds' fraction.
+# m/M in either case) is a date-time element; 0s after "ss." are the seconds' fraction. A
+# ``_x`` (a space as wide as x) or ``*x`` (a fill) is no element, as numfmt reads it
+# (until 2026-12-07 {DATE, "0.00_h"} showed a date, where the reader read the number).
 _DT_TOKEN = re.compile(
-    r'"[^"]*"|\\.|am/pm|a/p|am|pm|\[(?:h+|m+|s+)\]|\[[^\]\[]*\]|y+|[mM]+|d+|h+|s+|0+|.',
+    r'"[^"]*"|\\.|[_*].|am/pm|a/p|am|pm|\[(?:h+|m+|s+)\]|\[[^\]\[]*\]|y+|[mM]+|d+|h+|s+|0+|.',
     re.IGNORECASE | re.DOTALL,
 )
 _MONTH_NAMES = [
@@ -95,6 +97,16 @@ def _shows_date_time(pattern: str) -> bool:
     the type, as for a percentage (until 2026-12-07 it showed its characters as literals,
     46000 as "0.00", where the reader reads the number)."""
     return any(_dt_kind(t) not in ("", "frac") for t in _DT_TOKEN.findall(pattern))
+
+
+def _date_section(pattern: str) -> str | None:
+    """The section of ``pattern`` a positive value is shown by, when it has a date or
+    time token: judged by that section, as ``numfmt.shows_date_or_time`` and calamine
+    judge one (``0;yyyy`` shows a number, ``yyyy;0`` a date; until 2026-12-07 any
+    section's token made a date, and the whole pattern, ``;`` and all, was shown)."""
+    tokens = _section(pattern, 1.0)
+    section = "".join(tokens) if tokens is not None else ""
+    return section if _shows_date_time(section) else None
 
 
 def _ampm(token: str, pm: bool) -> str:
@@ -166,6 +178,8 @@ def format_date_time(value: float, pattern: str) -> str:
             out.append(token[1:-1])
         elif token.startswith("\\"):
             out.append(token[1:])
+        elif token[0] in "_*" and len(token) == 2:
+            out.append(" " if token[0] == "_" else "")  # a space, or a fill: nothing
         elif not (token.startswith("[") and token.endswith("]") and len(token) > 1):
             out.append(token)  # a [colour] or [condition] shows nothing
     return "".join(out)
@@ -177,8 +191,10 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
         return general_format(value)
     kind = number_format.get("type", "NUMBER")
     pattern = str(number_format.get("pattern", ""))
-    if kind in DATE_TYPES and (not pattern or _shows_date_time(pattern)):
-        return format_date_time(value, pattern or "yyyy-mm-dd")
+    if kind in DATE_TYPES and not pattern:
+        return format_date_time(value, "yyyy-mm-dd")
+    if kind in DATE_TYPES and (section := _date_section(pattern)) is not None:
+        return format_date_time(value, section)
     if not pattern and kind == "CURRENCY":  # the type's en_US default, $1,000.12
         return f"{'-' if value < 0 else ''}${_grouped(abs(value), 2)}"
     if not pattern:
