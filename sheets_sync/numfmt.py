@@ -33,8 +33,10 @@ _TO_UNENDED = {
 
 
 #: the letters of a date or time element (year, month or minute, day, hour, second), in
-#: either case, as Google's date-time tokens and Excel's date codes spell them
-_DATE_OR_TIME = re.compile(r"[ymdhsYMDHS]")
+#: either case, as Google's date-time tokens and Excel's date codes spell them, or a
+#: ``a/p`` 12-hour marker (``AM/PM`` has its ``M``): a time of day to calamine and the
+#: emulator, and none here until 2026-12-07
+_DATE_OR_TIME = re.compile(r"[ymdhs]|a/p", re.IGNORECASE)
 #: an elapsed time (``[h]``, ``[mm]``, ``[ss]``, either case) outside quoted text and
 #: escapes: a time element in brackets, which ``outside_literals`` removes as it removes a
 #: ``[colour]``. Each alternative is bounded or stops at the next quote: linear scans.

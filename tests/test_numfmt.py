@@ -31,6 +31,8 @@ from sheets_sync.numfmt import shows_date_or_time
         ('"[h]" 0', False),
         ("[Red]0", False),
         ("[>=1]0", False),
+        ("0 a/p", True),  # a 12-hour marker alone: a time (none until 2026-12-07)
+        ("0 A/P", True),
     ],
 )
 def test_a_code_shows_a_date_by_its_date_or_time_letters(code: str, dated: bool) -> None:

@@ -43,6 +43,9 @@ TABLE = [
     ('"[h]" 0', False, False),
     ("[Red]0 d", False, True),
     ("[a[h]0", False, True),
+    ("0 a/p", False, True),  # a 12-hour marker: a time, as calamine reads an .xlsx
+    ("0 AM/PM", False, True),
+    ('0 "a/p"', False, False),
 ]
 
 
