@@ -46,13 +46,26 @@ def rewrite(path: Path, tmp: Path, names: Mapping[str, int], fill: Fill) -> None
             try:
                 data = read_member(view, info, ends[info.filename])  # ISA-L (zipread)
             except (zipfile.BadZipFile, EOFError) as exc:  # a bare BadZipFile until 2026-12-07
-                # zipfile's CRC wording names the member, named once here (until 2026-12-07
-                # twice: ``... sheet1.xml cannot be read: Bad CRC-32 for file '...sheet1.xml'``)
-                reason = str(exc).replace(f" for file {info.filename!r}", "")
                 raise WorkbookError(
-                    f"zip member {shown(info)} cannot be read: {reason}", source=str(path)
+                    f"zip member {shown(info)} cannot be read: {_reason(exc, info)}",
+                    source=str(path),
                 ) from None
             with out.deflating(info, ZLIB_LEVEL) as member:
                 fill(index, data, member)
             del data  # before the next sheet's rows are rendered
         out.close()
+
+
+def _reason(exc: Exception, info: zipfile.ZipInfo) -> str:
+    """``read_member``'s error without the member's name, which the message names once
+    (until 2026-12-07 twice: ``... sheet1.xml cannot be read: Bad CRC-32 for file
+    '...sheet1.xml'``; the other texts, a local header's name that differs or is not the
+    UTF-8 it is flagged, and an overlap, named it again until the nits round):
+    ``Bad CRC-32``, ``File name in the local header is flagged UTF-8 and is not: ...``,
+    ``File name in directory and header b'...' differ.``, ``Overlapped entries (possible
+    zip bomb)``."""
+    reason = str(exc).replace(f" for file {info.filename!r}", "")
+    for name in {info.filename, info.orig_filename}:
+        for named, bare in ((f": {name!r} ", " "), (f" of {name!r}", ""), (f" {name!r}", "")):
+            reason = reason.replace(named, bare)
+    return reason

@@ -310,9 +310,7 @@ def test_a_spliced_sheet_failing_its_crc_names_the_member_once(tmp_path: Path) -
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
-    at = data.index(b"PK\x01\x02")  # the sheet's central entry: its CRC at +16
-    while data[at + 46 : at + 46 + len(info.filename)] != info.filename.encode():
-        at = data.index(b"PK\x01\x02", at + 4)
+    at = _central_at(data, info.filename)  # the sheet's central entry: its CRC at +16
     data[at + 16 : at + 20] = struct.pack("<L", info.CRC ^ 1)
     path.write_bytes(bytes(data))
     with pytest.raises(WorkbookError) as caught:
@@ -320,6 +318,70 @@ def test_a_spliced_sheet_failing_its_crc_names_the_member_once(tmp_path: Path) -
     assert str(caught.value) == (
         f"{path}: zip member xl/worksheets/sheet1.xml cannot be read: Bad CRC-32"
     )
+
+
+def _central_at(data: bytearray, name: str) -> int:
+    at = data.index(b"PK\x01\x02")
+    while data[at + 46 : at + 46 + len(name)] != name.encode():
+        at = data.index(b"PK\x01\x02", at + 4)
+    return at
+
+
+def _flagged_utf8(data: bytearray, info: zipfile.ZipInfo) -> None:
+    at = info.header_offset
+    data[at + 7] |= 0x08  # general purpose flags, bit 11 (0x800): the name is UTF-8
+    data[at + 30 + len(info.filename) - 5] = 0xFF  # sheet1.xml's "1": no UTF-8
+
+
+def _renamed(data: bytearray, info: zipfile.ZipInfo) -> None:
+    at = info.header_offset + 30 + len(info.filename) - 5
+    data[at] = ord("9")  # the local header's name: xl/worksheets/sheet9.xml
+
+
+def _overlapping(data: bytearray, info: zipfile.ZipInfo) -> None:
+    at = _central_at(data, info.filename) + 20  # the compressed size: into the next member
+    data[at : at + 4] = struct.pack("<L", info.compress_size + 40)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (
+            _flagged_utf8,
+            "File name in the local header is flagged UTF-8 and is not: 'utf-8' codec "
+            "can't decode byte 0xff in position 19: invalid start byte",
+        ),
+        (
+            _renamed,
+            "File name in directory and header b'xl/worksheets/sheet9.xml' differ.",
+        ),
+        (_overlapping, "Overlapped entries (possible zip bomb)"),
+    ],
+)
+def test_every_member_read_error_names_the_spliced_sheet_once(
+    tmp_path: Path, damage: object, reason: str
+) -> None:
+    """``read_member``'s texts other than the CRC's (a local header's name flagged UTF-8
+    and not, a name that differs from the directory's, an overlap) name the member, as
+    ``zipfile``'s do: until 2026-12-07 the splice's message named it twice (``zip member X
+    cannot be read: Overlapped entries: 'X' (possible zip bomb)``)."""
+    path = tmp_path / "company.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    bulk = BulkCells()
+    bulk.column(book.add_worksheet("Data"), 0, 1, ["a", "b"], "text", None)
+    book.close()
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    assert callable(damage)
+    damage(data, info)
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError) as caught:
+        bulk.splice(path)
+    assert str(caught.value) == (
+        f"{path}: zip member xl/worksheets/sheet1.xml cannot be read: {reason}"
+    )
+    assert path.read_bytes() == bytes(data)
 
 
 @pytest.mark.parametrize("source", [None, "company.xlsx"])
