@@ -18,7 +18,6 @@ from sheets_sync.emulator.ranges import (
     area_from_grid_range,
     grid_limit_error,
     grid_sheet,
-    sheet_number,
 )
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 
@@ -58,10 +57,9 @@ def update_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     rows = req.get("rows", [])
     if "start" in req:
         start = req["start"]
-        number = sheet_number(start.get("sheetId"), "start.sheet_id")  # null: 0, not None
-        sheet = book.sheet_by_id(number)
-        if sheet is None:
-            raise bad_request(f"Invalid requests[0].updateCells: No grid with id: {number}")
+        # null: 0, not None; "Invalid requests[i].updateCells: No grid with id: N" with the
+        # request's own index (``batch_update`` prefixes it: until 2026-12-07 always [0])
+        sheet = grid_sheet(book, start.get("sheetId"), "start.sheet_id")
         r0, c0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
         width = max((len(r.get("values", [])) for r in rows), default=0)
         _bounded(Area(sheet, r0, r0 + len(rows), c0, c0 + max(width, 1)), "updateCells")

@@ -222,3 +222,17 @@ def test_a_cut_to_a_sheet_id_of_no_sheet_is_a_400_and_moves_nothing() -> None:
         batch_update(book, {"requests": [{"cutPaste": cut}]})
     assert info.value.message.endswith(" No grid with id: 999"), info.value.message
     assert book.to_json() == before
+
+
+def test_update_cells_to_no_sheet_names_its_own_index_in_the_batch() -> None:
+    """updateCells' "No grid with id" named ``requests[0]`` whatever the request's index
+    (until 2026-12-07), where every other handler's names its own."""
+    book = Store().create("t", sheet_titles=["OKRs"])
+    before = copy.deepcopy(book.to_json())
+    write = {"start": {"sheetId": 999}, "fields": "userEnteredValue", "rows": [{"values": [
+        {"userEnteredValue": {"stringValue": "a"}}]}]}  # fmt: skip
+    with pytest.raises(ApiError) as info:
+        batch_update(book, {"requests": [GROW, {"updateCells": write}]})
+    assert info.value.code == 400
+    assert info.value.message == "Invalid requests[1].updateCells: No grid with id: 999"
+    assert book.to_json() == before
