@@ -252,6 +252,14 @@ def update_dimension_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply
     return None
 
 
+def auto_resize_dimensions(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    """A no-op (sizes need font metrics), but its ``dimensions.sheetId`` is checked as the
+    other requests' are: no number, the 400 naming its field; no sheet, "No grid with id"
+    (until 2026-12-07 anything was taken, ``"x"`` and a sheet that is not there)."""
+    _dim(book, req.get("dimensions", {}), "dimensions")
+    return None
+
+
 def _named_out(named: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(named)
     if not out.get("range", {}).get("sheetId"):
@@ -370,7 +378,7 @@ HANDLERS: dict[str, Handler] = {
     "deleteDimension": delete_dimension,
     "moveDimension": move_dimension,
     "updateDimensionProperties": update_dimension_properties,
-    "autoResizeDimensions": lambda b, r: None,
+    "autoResizeDimensions": auto_resize_dimensions,
     "addNamedRange": add_named_range,
     "deleteNamedRange": delete_named_range,
     "updateNamedRange": update_named_range,

@@ -54,6 +54,11 @@ def _book(gc: gspread.Client, emulator: Emulator) -> gspread.Spreadsheet:
             '"x"',
         ),
         (
+            {"autoResizeDimensions": {"dimensions": {"sheetId": "x", "dimension": "ROWS"}}},
+            "auto_resize_dimensions.dimensions.sheet_id",
+            '"x"',
+        ),
+        (
             {"repeatCell": {"range": {"sheetId": "x"}, "cell": {}, "fields": "*"}},
             "repeat_cell.range.sheet_id",
             '"x"',
@@ -236,3 +241,16 @@ def test_update_cells_to_no_sheet_names_its_own_index_in_the_batch() -> None:
     assert info.value.code == 400
     assert info.value.message == "Invalid requests[1].updateCells: No grid with id: 999"
     assert book.to_json() == before
+
+
+def test_auto_resize_of_no_sheet_is_a_400_naming_it() -> None:
+    """autoResizeDimensions is a no-op, but until 2026-12-07 it took a sheet that is not
+    there too (and ``"x"``, above)."""
+    book = Store().create("t", sheet_titles=["OKRs"])
+    resize = {"dimensions": {"sheetId": 999, "dimension": "COLUMNS", "endIndex": 2}}
+    with pytest.raises(ApiError) as info:
+        batch_update(book, {"requests": [GROW, {"autoResizeDimensions": resize}]})
+    assert info.value.code == 400
+    assert info.value.message == "Invalid requests[1].autoResizeDimensions: No grid with id: 999"
+    resize["dimensions"]["sheetId"] = "0"  # a string of digits: the number, as elsewhere
+    batch_update(book, {"requests": [{"autoResizeDimensions": resize}]})
