@@ -38,7 +38,11 @@ def _sheet_of(book: Spreadsheet, rule: dict[str, Any]) -> tuple[Sheet, dict[str,
     (sheet_id,) = ids
     sheet = grid_sheet(book, sheet_id)
     stored = copy.deepcopy(rule)
-    stored["ranges"] = [{k: v for k, v in r.items() if k != "sheetId" or v} for r in ranges]
+    # each range's sheetId the number ("1" was stored and echoed as sent until 2026-12-07)
+    stored["ranges"] = [
+        {k: v for k, v in r.items() if k != "sheetId"} | ({"sheetId": sheet_id} if sheet_id else {})
+        for r in ranges
+    ]
     return sheet, stored
 
 

@@ -24,7 +24,9 @@ def add_protected_range(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any
     # null: sheet 0, its 400 naming 0 (None until 2026-12-07)
     sheet = grid_sheet(book, rng.get("sheetId"), "protected_range.range.sheet_id")
     prot["protectedRangeId"] = prot.get("protectedRangeId") or secrets.randbelow(2_000_000_000)
-    if not rng.get("sheetId"):
+    if sheet.sheet_id:  # the number, echoed as one ("1" was stored as sent until 2026-12-07)
+        rng["sheetId"] = sheet.sheet_id
+    else:
         rng.pop("sheetId", None)
     prot["requestingUserCanEdit"] = True
     if prot.get("warningOnly") is False:

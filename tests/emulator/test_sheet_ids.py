@@ -254,3 +254,29 @@ def test_auto_resize_of_no_sheet_is_a_400_naming_it() -> None:
     assert info.value.message == "Invalid requests[1].autoResizeDimensions: No grid with id: 999"
     resize["dimensions"]["sheetId"] = "0"  # a string of digits: the number, as elsewhere
     batch_update(book, {"requests": [{"autoResizeDimensions": resize}]})
+
+
+def test_a_sheet_id_of_digits_is_stored_and_echoed_as_the_number(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """A protection's and a conditional format rule's ``"1"`` were taken but stored, and
+    echoed back, as the string (until 2026-12-07), where a named range's is the number."""
+    sh = _book(gc, emulator)
+    kpis = sh.worksheet("KPIs").id
+    cells = {"sheetId": str(kpis), "endRowIndex": 1, "endColumnIndex": 1}
+    rule = _RULE | {"ranges": [cells]}
+    reply = sh.batch_update({"requests": [
+        {"addProtectedRange": {"protectedRange": {"range": cells, "warningOnly": True}}},
+        {"addConditionalFormatRule": {"rule": rule}},
+        {"addNamedRange": {"namedRange": {"name": "nr", "range": cells}}},
+    ]})  # fmt: skip
+    wanted = {"sheetId": kpis, "endRowIndex": 1, "endColumnIndex": 1}
+    assert reply["replies"][0]["addProtectedRange"]["protectedRange"]["range"] == wanted
+    assert reply["replies"][2]["addNamedRange"]["namedRange"]["range"] == wanted
+    sheet = sh.fetch_sheet_metadata()["sheets"][1]  # KPIs
+    assert [p["range"] for p in sheet["protectedRanges"]] == [wanted]
+    assert [r["ranges"] for r in sheet["conditionalFormats"]] == [[wanted]]
+    replaced = {"index": 0, "rule": _RULE | {"ranges": [cells | {"endRowIndex": 2}]}}
+    sh.batch_update({"requests": [{"updateConditionalFormatRule": replaced}]})
+    sheet = sh.fetch_sheet_metadata()["sheets"][1]  # KPIs
+    assert [r["ranges"] for r in sheet["conditionalFormats"]] == [[wanted | {"endRowIndex": 2}]]
