@@ -60,7 +60,7 @@ def _reason(exc: Exception, info: zipfile.ZipInfo) -> str:
     """``read_member``'s error without the member's name, which the message names once
     (until 2026-12-07 twice: ``... sheet1.xml cannot be read: Bad CRC-32 for file
     '...sheet1.xml'``; the other texts, a local header's name that differs or is not the
-    UTF-8 it is flagged, and an overlap, named it again until the nits round):
+    UTF-8 it is flagged, and an overlap, named it again until later that day):
     ``Bad CRC-32``, ``File name in the local header is flagged UTF-8 and is not: ...``,
     ``File name in directory and header b'...' differ.``, ``Overlapped entries (possible
     zip bomb)``."""
