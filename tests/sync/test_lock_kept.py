@@ -22,7 +22,7 @@ import pytest
 from sheets_sync.errors import RunLockedError
 from sheets_sync.sync import stops
 from sheets_sync.sync.lock import RunLock
-from tests.sync.test_lock_stopped import _held_open, _stop_at_start
+from tests.sync.test_lock_stopped import _held_open, _placed, _stop_at_start
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, signals")
 
@@ -71,15 +71,8 @@ def _stop_at_both_holds() -> Iterator[list[str]]:
             fired.append("_unlock_close>held")
             signal.raise_signal(signal.SIGINT)
 
-    before, tracing = signal.signal(signal.SIGINT, signal.default_int_handler), sys.gettrace()
-    sys.settrace(first)
-    sys.setprofile(second)
-    try:
+    with _placed(first, second):
         yield fired
-    finally:
-        sys.setprofile(None)
-        sys.settrace(tracing)
-        signal.signal(signal.SIGINT, before)
 
 
 @pytest.mark.parametrize("stack", [False, True])

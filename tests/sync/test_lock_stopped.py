@@ -56,6 +56,22 @@ def _stop_at(name: str, nth: int) -> Iterator[list[str]]:
         signal.signal(signal.SIGINT, before)
 
 
+@contextlib.contextmanager
+def _placed(first: Any, second: Any) -> Iterator[None]:
+    """Ctrl-C's handler as Python's, ``first`` the trace function and ``second`` the
+    profile function for the block (one that raises is unset: one function could not
+    place both stops), all put back after it."""
+    before, tracing = signal.signal(signal.SIGINT, signal.default_int_handler), sys.gettrace()
+    sys.settrace(first)
+    sys.setprofile(second)
+    try:
+        yield
+    finally:
+        sys.setprofile(None)
+        sys.settrace(tracing)
+        signal.signal(signal.SIGINT, before)
+
+
 def _held_open(folder: Path) -> list[str]:
     """This process's descriptors open on a file in ``folder``."""
     found = []
@@ -150,15 +166,8 @@ def _stop_at_exit_then_flock() -> Iterator[list[str]]:
             fired.append(f"{caller}>{frame.f_code.co_name}")
             signal.raise_signal(signal.SIGINT)
 
-    before, tracing = signal.signal(signal.SIGINT, signal.default_int_handler), sys.gettrace()
-    sys.settrace(first)  # one that raises is unset: one function could not place both
-    sys.setprofile(second)
-    try:
+    with _placed(first, second):
         yield fired
-    finally:
-        sys.setprofile(None)
-        sys.settrace(tracing)
-        signal.signal(signal.SIGINT, before)
 
 
 @pytest.mark.skipif(not hasattr(sys, "unraisablehook"), reason="unraisablehook")
@@ -215,15 +224,8 @@ def _stop_twice_in_released() -> Iterator[list[str]]:
             fired.append("_unlock_close>_HELD.pop")
             signal.raise_signal(signal.SIGINT)
 
-    before, tracing = signal.signal(signal.SIGINT, signal.default_int_handler), sys.gettrace()
-    sys.settrace(first)
-    sys.setprofile(second)
-    try:
+    with _placed(first, second):
         yield fired
-    finally:
-        sys.setprofile(None)
-        sys.settrace(tracing)
-        signal.signal(signal.SIGINT, before)
 
 
 @pytest.mark.parametrize("shard", [None, (1, 2)])
