@@ -255,11 +255,7 @@ def test_a_member_that_cannot_be_copied_names_the_workbook(tmp_path: Path) -> No
     """The splice's error names the company workbook and the member (until
     2026-12-07 only the member: ``zip member docProps/app.xml cannot be read``)."""
     path = tmp_path / "company.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet("Data")
-    bulk = BulkCells()
-    bulk.column(ws, 0, 1, [f"team {i}" for i in range(300)], "text", None)
-    book.close()
+    bulk = _unspliced(path, [f"team {i}" for i in range(300)])
     data = bytearray(path.read_bytes())
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("docProps/app.xml")
     data[info.header_offset : info.header_offset + 4] = b"XXXX"
@@ -274,14 +270,10 @@ def test_a_member_that_cannot_be_copied_names_the_workbook(tmp_path: Path) -> No
 
 def test_a_damaged_spliced_sheet_names_the_workbook_and_member(tmp_path: Path) -> None:
     """A sheet the splice reads (``zipread.read_member``) with a damaged deflate stream:
-    until the fix round of 2026-12-07 a bare ``BadZipFile`` naming neither the company
+    until later on 2026-12-07 a bare ``BadZipFile`` naming neither the company
     workbook nor the member; the file is left as it was, no ``.bulk`` copy beside it."""
     path = tmp_path / "company.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet("Data")
-    bulk = BulkCells()
-    bulk.column(ws, 0, 1, [f"team {i}" for i in range(300)], "text", None)
-    book.close()
+    bulk = _unspliced(path, [f"team {i}" for i in range(300)])
     data = bytearray(path.read_bytes())
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
     start = zipread.local_header(bytes(data), info.header_offset)[2]
@@ -303,10 +295,7 @@ def test_a_spliced_sheet_failing_its_crc_names_the_member_once(tmp_path: Path) -
     2026-12-07 the message named it twice (``zip member X cannot be read: Bad CRC-32 for
     file 'X'``)."""
     path = tmp_path / "company.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    bulk = BulkCells()
-    bulk.column(book.add_worksheet("Data"), 0, 1, ["a", "b"], "text", None)
-    book.close()
+    bulk = _unspliced(path, ["a", "b"])
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
@@ -318,6 +307,15 @@ def test_a_spliced_sheet_failing_its_crc_names_the_member_once(tmp_path: Path) -
     assert str(caught.value) == (
         f"{path}: zip member xl/worksheets/sheet1.xml cannot be read: Bad CRC-32"
     )
+
+
+def _unspliced(path: Path, texts: list[str]) -> BulkCells:
+    """A company workbook at ``path`` whose Data tab's column A waits for the splice."""
+    book = xlsxwriter.Workbook(str(path))
+    bulk = BulkCells()
+    bulk.column(book.add_worksheet("Data"), 0, 1, texts, "text", None)
+    book.close()
+    return bulk
 
 
 def _central_at(data: bytearray, name: str) -> int:
@@ -366,10 +364,7 @@ def test_every_member_read_error_names_the_spliced_sheet_once(
     ``zipfile``'s do: until 2026-12-07 the splice's message named it twice (``zip member X
     cannot be read: Overlapped entries: 'X' (possible zip bomb)``)."""
     path = tmp_path / "company.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    bulk = BulkCells()
-    bulk.column(book.add_worksheet("Data"), 0, 1, ["a", "b"], "text", None)
-    book.close()
+    bulk = _unspliced(path, ["a", "b"])
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
