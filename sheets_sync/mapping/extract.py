@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from sheets_sync.domain.models import Finding, Period, Severity
 from sheets_sync.domain.units import is_units_row
@@ -214,7 +214,7 @@ def _named_missing(
 def _is_one(value: object) -> bool:
     """The number 1 (no checkbox), a percent cell's typed 100%, filled into a row from a
     merge whose first row is hidden (``FillDown._merge_value``): read 1 of 10 till 12-07."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 1
+    return _number(value) and value == 1
 
 
 def _over_percent(grid: SheetGrid, cell: tuple[int, int], value: object) -> bool:
@@ -224,8 +224,7 @@ def _over_percent(grid: SheetGrid, cell: tuple[int, int], value: object) -> bool
     200% (read 2 of 10 until 2026-12-07). Made text and parsed again, 1.00001 (100.001%)
     was "ambiguous (thousands dot ...)" and 1e20 (1e+22%) "expected a number" (until
     2026-12-07)."""
-    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-    return number > 1 and cell in grid.percent_cells
+    return _number(value) and value > 1 and cell in grid.percent_cells
 
 
 def extract_tab(
@@ -436,7 +435,7 @@ def _units_row(
     return all(grid.formula(row, col) is None for _, col in items)
 
 
-def _number(value: CellValue) -> bool:
+def _number(value: object) -> TypeGuard[int | float]:
     """What a percent cell must hold to show a percentage, as Google says of its cells: a
     blank cell of a column formatted 0% made a KPI's plain 0.8 read as 80% (2026-12-06)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
