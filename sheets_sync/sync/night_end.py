@@ -27,6 +27,12 @@ log = get_logger("sheets_sync.sync")
 NIGHT_RECORDED = "the night is recorded; "
 
 
+def unrecorded_warning(message: str) -> str:
+    """A held clean-up warning said of a night that is not recorded: without
+    ``NIGHT_RECORDED``."""
+    return message.replace(NIGHT_RECORDED, "", 1)
+
+
 class NightEnd:
     """The company score, history and rollup steps of ``Sync``."""
 
@@ -197,7 +203,7 @@ class NightEnd:
             recorded = self._settle(as_of, undo=undo, alerted=alerted)
         finally:  # said all the same: a stop there lost it (until 2026-12-07)
             if unsaid is not None:
-                log.warning("%s", unsaid if recorded else unsaid.replace(NIGHT_RECORDED, "", 1))
+                log.warning("%s", unsaid if recorded else unrecorded_warning(unsaid))
 
     def undo_guess(self, as_of: dt.date) -> None:
         """The rows ``record_guess`` recorded go (a write ended otherwise than guessed, or
@@ -210,7 +216,7 @@ class NightEnd:
         recorded: it is not, if that record fails."""
         self._settle(as_of, undo=True, alerted=())
         if self.history_not_pruned is not None:
-            self.history_not_pruned = self.history_not_pruned.replace(NIGHT_RECORDED, "", 1)
+            self.history_not_pruned = unrecorded_warning(self.history_not_pruned)
 
     def _settle(self, as_of: dt.date, *, undo: bool, alerted: Collection[str]) -> bool:
         """``settle_history``'s work: whether tonight's rows stand."""

@@ -32,7 +32,7 @@ from sheets_sync.ops.shard import check_night, load_shards, results_file, save_r
 from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
-from sheets_sync.sync.night_end import NIGHT_RECORDED
+from sheets_sync.sync.night_end import unrecorded_warning
 from sheets_sync.sync.options import as_of_day, check_shard_results, path_arg
 from sheets_sync.sync.outcome import TeamRun, first_runs
 from sheets_sync.sync.report import ROLLUP, keep_run_report, run_report
@@ -286,7 +286,7 @@ def _end_night(
         result = replace(result, history_skipped=sync.history_skipped)
         report["history_skipped"] = sync.history_skipped
         if result.history_not_pruned:  # not "the night is recorded" beside "not recorded"
-            unsaid = result.history_not_pruned.replace(NIGHT_RECORDED, "", 1)
+            unsaid = unrecorded_warning(result.history_not_pruned)
             result = replace(result, history_not_pruned=unsaid)
             report["history_not_pruned"] = unsaid
     name = (result.context.generated_at, report_tag(options))

@@ -22,7 +22,7 @@ from sheets_sync.errors import Interrupted
 from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
-from sheets_sync.sync.night_end import NIGHT_RECORDED
+from sheets_sync.sync.night_end import unrecorded_warning
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.report import DRY_RUN, STOPPED, keep_run_report, run_report
 
@@ -209,7 +209,7 @@ def _keep_stopped_report(
         result = replace(result, history_skipped=history)
     if history != RECORDED and result.history_not_pruned:  # one word on the night: not
         # "the night is recorded" beside "not recorded" (until 2026-12-07)
-        unsaid = result.history_not_pruned.replace(NIGHT_RECORDED, "", 1)
+        unsaid = unrecorded_warning(result.history_not_pruned)
         result = replace(result, history_not_pruned=unsaid)
     report: dict[str, Any] = run_report(
         result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
