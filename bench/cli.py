@@ -213,11 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="of those, where naive runs too (default 500 if among them; "
                         "with --quick, the quick size)")  # fmt: skip
     args = parser.parse_args(argv)
-    sizes = (
-        tuple(int(s) for s in args.sizes.split(",") if s.strip())
-        if args.sizes
-        else ((10,) if args.quick else DEFAULT_SIZES)
-    )
+    sizes = _sizes(args.sizes) if args.sizes else ((10,) if args.quick else DEFAULT_SIZES)
     workers = tuple(int(w) for w in args.workers.split(","))
     distinct_sizes = (
         _sizes(args.distinct_sizes)
