@@ -131,6 +131,11 @@ def convert_all(
     ]
     with _LOCK:  # one profile cannot serve two soffice processes at once
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        if "Fatal exception: Signal" in proc.stderr:
+            # LibreOffice 7.4 itself crashed (seen once on 2026-12-07, SIGSEGV in
+            # ScDocumentImport::setStringCell, on a company workbook it read whole in
+            # every other run): it is tried once more; a file that crashes it twice fails
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     outs = [outdir / f"{src.stem}.{fmt.split(':', maxsplit=1)[0]}" for src in srcs]
     missing = [out.name for out in outs if not out.exists()]
     if proc.returncode != 0 or missing:
