@@ -208,6 +208,6 @@ def _no_stop_left_noted() -> Iterator[None]:
     from sheets_sync.sync import stops
 
     yield
-    left = [*stops._noted, *stops._dropped]
+    left = stops.left()
     stops.arrived()
     assert not left, f"the test left a stop noted ({left}): the process's next check raises it"

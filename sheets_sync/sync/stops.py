@@ -53,6 +53,15 @@ def noted(signum: int) -> bool:
     return signum in _noted
 
 
+def left() -> tuple[int, ...]:
+    """The stops noted and not yet raised again nor seen arriving, then those of them
+    ``dropped``, without raising them (``check`` raises): for a caller that must know a
+    call left none for the process's next check, as a test suite between two tests (one
+    left by a test stopped the next, far from its cause) or a long-lived process between
+    two library calls. Empty once a stop's ``Interrupted`` has reached the caller."""
+    return (*_noted, *_dropped)
+
+
 def arrived() -> None:
     """An ``Interrupted`` reached the run: nothing noted is lost, nor ``dropped``."""
     _noted.clear()
