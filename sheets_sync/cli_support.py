@@ -185,8 +185,8 @@ def survive_lost_console() -> None:
 
 
 def _interrupt(signum: int, _frame: object) -> None:
-    stops.note(signum)  # raised again at the run's next check if this one is lost
-    raise Interrupted(signum)
+    if stops.note(signum):  # raised again at the run's next check if this one is lost
+        raise Interrupted(signum)
 
 
 def keep_stops_lost_in_finalizers() -> Callable[[sys.UnraisableHookArgs], Any]:

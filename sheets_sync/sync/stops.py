@@ -31,11 +31,18 @@ T = TypeVar("T")
 P = ParamSpec("P")
 _noted: list[int] = []  # the signals noted and not yet raised or seen arriving
 _dropped: list[int] = []  # those of them whose exception CPython dropped in a finalizer
+_leaving: dict[int, bool] = {}  # the threads an ``Interrupted`` is leaving ``ends_here`` in
 
 
-def note(signum: int) -> None:
-    """The CLI's handler is about to raise ``Interrupted(signum)``."""
+def note(signum: int) -> bool:
+    """The CLI's handler is about to raise ``Interrupted(signum)``, unless this returns
+    False: a stop's ``Interrupted`` is leaving a library call in this thread, its notes
+    being cleared (``ends_here``), and this stop is folded into it, noted nor raised (the
+    caller is told of a stop; raised, it left the call with its note kept)."""
+    if threading.get_ident() in _leaving:
+        return False
     _noted.append(signum)
+    return True
 
 
 def check() -> None:
@@ -74,30 +81,29 @@ def ends_here(call: Callable[P, T]) -> Callable[P, T]:
     or let go of them on the way: one let go by a clean-up that a second stop ends
     (``stopped.keep_report``), or landing where nothing saw it arrive (as ``rebuild_rollup``
     keeps its report, after the night's run), stayed noted until 2026-12-07, and the next
-    check in the process (the caller's next sync) raised it. A stop landing as the notes
-    are cleared (its handler run there, or at the clearing's first call) is told too, and
-    the first stop's ``Interrupted``, the one that ended the call, is the one that leaves,
-    as ``held`` raises the first (until 2026-12-07 the later one's note stayed, then for
-    a while its ``Interrupted``, with no teams done, left instead, and one landing at the
-    entry of the clearing's helper left both notes, review). The window left: a third
-    stop whose handler runs at the clearing loop's jump back, as a second one's exception
-    is handled, leaves from there with its note (a few bytecodes, three stops in one).
-    One whose handler runs once the notes' last clear is done runs it in the caller's
-    code, after the call (CPython runs a handler at the next call or loop's jump back, and
-    there is none left in here): a stop of the caller's, as one landing after the call
-    returned."""
+    check in the process (the caller's next sync) raised it. A stop whose handler runs
+    as the notes are cleared is folded into the one leaving (``note``: noted nor raised),
+    and the first stop's ``Interrupted``, the one that ended the call, is the one that
+    leaves, as ``held`` raises the first. Until 2026-12-08 a later stop's handler raised
+    there too, caught by a loop that cleared again; a third one whose handler ran at that
+    loop's jump back left the call with its note kept (review). The fold is in from the
+    first step of the ``except`` (a subscript store: CPython runs no handler before it)
+    to the last before the ``raise`` (a subscript delete, nor after it): a stop whose
+    handler runs later runs it in the caller's code, a stop of the caller's, as one
+    landing after the call returned (CPython runs a handler at a call, a call's return
+    from C, or a loop's jump back; there is none left in here)."""
 
     @functools.wraps(call)
     def stoppable(*args: P.args, **kwargs: P.kwargs) -> T:
+        me = threading.get_ident()  # before the call: a stop here is the caller's
         try:
             return call(*args, **kwargs)
         except Interrupted:
-            while True:  # in this frame's try: a handler run at the first call is caught
-                try:
-                    arrived()
-                    break
-                except Interrupted:  # a later stop landing as the notes were cleared
-                    continue  # its note cleared on the next round; the first goes up
+            _leaving[me] = True  # no call: no handler runs before the fold is in
+            try:
+                arrived()
+            finally:
+                del _leaving[me]  # nor after it, before the raise
             raise
 
     return stoppable

@@ -237,7 +237,7 @@ def test_a_stop_landing_as_the_notes_are_cleared_is_told_too(
 
     def arrived_then_a_stop() -> None:
         arrived()
-        if len(sent) < more:
+        while len(sent) < more:  # each in the one clear: folded since 2026-12-08, not raised
             sent.append(signal.SIGTERM)
             signal.raise_signal(signal.SIGTERM)
 
@@ -311,3 +311,64 @@ def test_the_stops_left_are_told_without_raising_them() -> None:
     assert stops.left() == ()
     conftest = Path(__file__).resolve().parents[1] / "conftest.py"
     assert "stops._" not in conftest.read_text(encoding="utf-8")
+
+
+def test_a_stop_at_every_point_a_handler_runs_as_the_notes_are_cleared_is_told() -> None:
+    """A stop whose handler runs at each point of ``ends_here``'s clearing where CPython
+    runs one (a Python call's entry, a C call's return, a loop's jump back), one stop a
+    point, from the first stop's ``Interrupted`` until the call is left: each is folded
+    into the first, whose ``Interrupted`` leaves, and none is left noted. Placed by a
+    profile function (entries, C returns) and a trace function (each jump back, by its
+    opcode), each raising the signal there, so the handler runs where a real one would.
+    Until 2026-12-08 the clearing was a loop, and a third stop whose handler ran at its
+    jump back, as the second's exception was handled, left the call with its note kept
+    (the window documented as "narrowed, not closed")."""
+    import dis
+    import sys
+
+    before = {s: signal.getsignal(s) for s in stops.SIGNALS}
+    cli_support.stop_on_signals()  # as ``cli.main`` does
+    here = stops.__file__
+    fired: list[str] = []
+    raised: list[bool] = []
+
+    def fire(where: str) -> None:
+        if raised and len(fired) < 20:
+            fired.append(where)
+            signal.raise_signal(signal.SIGTERM)  # its handler runs here
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event in ("call", "c_return") and frame.f_code.co_filename == here:
+            fire(f"{event} {getattr(arg, '__name__', frame.f_code.co_name)}")
+
+    def trace(frame: Any, event: str, _arg: Any) -> Any:
+        if frame.f_code.co_filename != here:
+            return None
+        frame.f_trace_opcodes = True
+        if event == "opcode" and dis.opname[frame.f_code.co_code[frame.f_lasti]] == "JUMP_BACKWARD":
+            fire(f"jump {frame.f_code.co_name}")
+        return trace
+
+    first = Interrupted(signal.SIGINT)
+
+    @stops.ends_here
+    def call() -> None:
+        stops.note(signal.SIGINT)
+        raised.append(True)
+        raise first
+
+    tracing = sys.gettrace()
+    sys.settrace(trace)
+    sys.setprofile(profile)
+    try:
+        with pytest.raises(Interrupted) as stopped:
+            call()
+    finally:
+        sys.setprofile(None)
+        sys.settrace(tracing)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+    left = stops.left()
+    assert stopped.value is first, (fired, stopped.value)
+    assert left == (), (fired, left)
+    assert len(fired) >= 3, fired  # the clear's entry and its two C calls at least
