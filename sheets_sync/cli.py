@@ -25,9 +25,11 @@ from sheets_sync.cli_support import (
     STOPPED_BY,
     SyncGroup,
     die_by_signal,
+    hand_back,
     keep_stops_lost_in_finalizers,
     setup_logging,
     stop_at_once_from_now,
+    stop_handlers,
     stop_on_signals,
     survive_lost_console,
 )
@@ -77,16 +79,20 @@ _register_optional()
 
 
 def main() -> None:
-    for_this_process()  # the tool's own process: children inherit them too
-    survive_lost_console()
-    stop_on_signals()
-    unraisable = keep_stops_lost_in_finalizers()
+    before = stop_handlers()  # a program running the command in its process keeps its own
     try:
-        cli()
+        for_this_process()  # the tool's own process: children inherit them too
+        survive_lost_console()
+        stop_on_signals()
+        unraisable = keep_stops_lost_in_finalizers()
+        try:
+            cli()
+        finally:
+            stop_at_once_from_now()
+            sys.unraisablehook = unraisable
+            if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
+                die_by_signal(STOPPED_BY[-1])
+            if (lost := dropped_unraised()) is not None:  # the work was done: die by it now
+                die_by_signal(lost)
     finally:
-        stop_at_once_from_now()
-        sys.unraisablehook = unraisable
-        if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
-            die_by_signal(STOPPED_BY[-1])
-        if (lost := dropped_unraised()) is not None:  # the work was done: it dies by it now
-            die_by_signal(lost)
+        hand_back(before)

@@ -4,6 +4,7 @@ through, so ``--log-format json`` turns each line a command prints into a JSON r
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import logging
@@ -266,6 +267,31 @@ def stop_at_once_from_now() -> None:
     for signum in STOP_SIGNALS:
         if _ours(signum):
             signal.signal(signum, _die_now)
+
+
+def stop_handlers() -> dict[int, Any]:
+    """Each stop signal's handler before ``cli.main`` puts in its own, for ``hand_back``.
+    One put in from C (``None``, not Python's) cannot be put back, and is left out."""
+    return {s: h for s in STOP_SIGNALS if (h := signal.getsignal(s)) is not None}
+
+
+def hand_back(handlers: dict[int, Any]) -> None:
+    """The handlers ``stop_handlers`` found put back as ``cli.main`` is left, however: a
+    program that runs the command in its own process (a script, Airflow's
+    PythonOperator, a test) keeps its own after it. Until 2026-12-08 the command's
+    stop-at-once ones stayed, and a Ctrl-C long after the command ended that program at
+    once, no ``KeyboardInterrupt`` for it to catch. The process's own exit (the
+    ``sheets-sync`` command's) still stops at once: ``stop_at_once_from_now`` is an exit
+    handler, registered once, run before those registered earlier (a stop as the
+    interpreter shuts down was "Exception ignored in atexit callback")."""
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+    if not _AT_EXIT:
+        _AT_EXIT.append(True)
+        atexit.register(stop_at_once_from_now)
+
+
+_AT_EXIT: list[bool] = []  # ``stop_at_once_from_now`` is an exit handler of this process
 
 
 def stop_on_signals() -> None:
