@@ -8,7 +8,6 @@ These are the library's calls (``sheets_sync.__all__``, docs/library.md) and the
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import time
 from collections.abc import Sequence
@@ -37,7 +36,13 @@ from sheets_sync.sync.options import as_of_day, check_shard_results, path_arg
 from sheets_sync.sync.outcome import TeamRun, first_runs
 from sheets_sync.sync.report import ROLLUP, keep_run_report, run_report
 from sheets_sync.sync.report_path import check_report_path
-from sheets_sync.sync.stopped import NightEnd, after_run, interruptible, report_tag
+from sheets_sync.sync.stopped import (
+    NightEnd,
+    after_run,
+    interruptible,
+    report_tag,
+    undo_night,
+)
 from sheets_sync.sync.ticker import Ticker
 
 log = get_logger("sheets_sync.sync")
@@ -228,8 +233,7 @@ def run_sync(
             )
         except BaseException as exc:
             if not end.settled:  # its alerts may not have gone out: the next run sends them
-                with contextlib.suppress(KeyboardInterrupt):  # a second stop: the next run's
-                    sync.settle_history(options.as_of, undo=True)
+                undo_night(sync, options.as_of, exc)
             if isinstance(exc, Interrupted):  # every team done: how far, and a report
                 after_run(sync, options, exc, result, len(planned), end, report_path)
             raise

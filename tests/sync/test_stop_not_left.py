@@ -372,3 +372,40 @@ def test_a_stop_at_every_point_a_handler_runs_as_the_notes_are_cleared_is_told()
     assert stopped.value is first, (fired, stopped.value)
     assert left == (), (fired, left)
     assert len(fired) >= 3, fired  # the clear's entry and its two C calls at least
+
+
+def test_a_stop_in_the_undo_after_another_error_is_kept_for_the_next_check(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handlers: dict[int, Any]
+) -> None:
+    """A night ending in an error after its teams (a full disk as the notification is
+    prepared) and a stop landing as its snapshot is undone: the error leaves the call,
+    and the stop, dropped there until 2026-12-08, is kept (``stops.left``): the caller's
+    next check raises it (the CLI dies by it: ``tests/cli/test_stopped_undo.py``)."""
+    import errno
+
+    from sheets_sync.sync import run
+
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    ws = load_workspace(tmp_path / "ws" / demo.name)
+    cli_support.stop_on_signals()  # as ``cli.main`` does
+    failed: list[bool] = []
+    settle_pending = HistoryStore.settle_pending
+
+    def notify(*_args: Any) -> list[str]:
+        failed.append(True)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def settle(self: HistoryStore, as_of: Any, *args: Any, **kwargs: Any) -> Any:
+        if failed and as_of is not None:  # the night's undo
+            signal.raise_signal(signal.SIGTERM)
+        return settle_pending(self, as_of, *args, **kwargs)
+
+    monkeypatch.setattr(run, "_notify", notify)
+    monkeypatch.setattr(HistoryStore, "settle_pending", settle)
+    with pytest.raises(OSError, match="No space left"):
+        run_sync(ws, SyncOptions(as_of=AS_OF, workers=1))
+    assert stops.left() == (signal.SIGTERM, signal.SIGTERM)  # noted, and dropped
+    assert stops.dropped_unraised() == signal.SIGTERM
+    with pytest.raises(Interrupted) as stopped:
+        stops.check()
+    assert stopped.value.signum == signal.SIGTERM and stops.left() == ()

@@ -1,0 +1,72 @@
+"""A night that ends in an error other than a stop, after its teams and rollup, undoes
+its history snapshot (``stopped.undo_night``); a stop (SIGTERM: systemd, Airflow, a
+timeout's kill) landing in that undo was dropped there until 2026-12-08: the command
+said the error alone and exited 1, as if never asked to stop. A real process, the real
+handler, a real signal; the error is a full disk as the notification is prepared."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.scripts import HANG, script_run
+
+AS_OF = ["--as-of", "2026-11-23"]
+UNDO_CUT = "stopped by SIGTERM as tonight's history snapshot was undone: it stays pending"
+
+_FULL_DISK_THEN_A_STOP = """
+import errno, os, signal, sys
+from sheets_sync import cli
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import run
+
+failed = []
+
+def notify(*args):  # the disk fills as the night ends
+    failed.append(True)
+    raise OSError(errno.ENOSPC, "No space left on device", "/srv/okrs/notify.json")
+
+settle = HistoryStore.settle_pending
+
+def settle_pending(self, as_of, landed=None, **kwargs):
+    if failed and as_of is not None:  # the night's undo: systemctl stop lands in it
+        os.kill(os.getpid(), signal.SIGTERM)
+    return settle(self, as_of, landed, **kwargs)
+
+run._notify = notify
+HistoryStore.settle_pending = settle_pending
+sys.argv = ["sheets-sync", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_a_stop_in_the_undo_after_another_error_is_said_and_died_by(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The error is said, the cut undo too, and the process dies by the stop: exit 143
+    for a shell, a clean stop for systemd. The next sync undoes the rows left pending."""
+    ws = tmp_path / "ws"
+    shutil.copytree(demo.parent, ws)
+    cfg = ws / "sheets-sync.yaml"
+    done = script_run(_FULL_DISK_THEN_A_STOP, "sync", "--config", str(cfg), *AS_OF)
+    lines = done.stderr.splitlines()
+    said = [i for i, line in enumerate(lines) if UNDO_CUT in line]
+    error = [i for i, line in enumerate(lines) if "No space left on device" in line]
+    assert said and error and said[0] < error[0], done.stderr
+    assert "Traceback" not in done.stderr and "interrupted" not in done.stderr, done.stderr
+    assert done.returncode == -signal.SIGTERM, done.stdout + done.stderr
+    again = subprocess.run(
+        [sys.executable, "-m", "sheets_sync", "sync", "--config", str(cfg), *AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        check=False,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "left by a run that did not finish, is undone" in again.stderr, again.stderr
