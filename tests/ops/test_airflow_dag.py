@@ -16,6 +16,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from sheets_sync.workspace.demo import create_demo
+from tests.support.ci import on_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 DAG = ROOT / "deploy" / "airflow" / "sheets_sync_dag.py"
@@ -25,7 +26,7 @@ AIRFLOW = Path(os.environ.get("SHEETS_SYNC_AIRFLOW", ROOT / ".venv-airflow" / "b
 def _require_airflow() -> None:
     if AIRFLOW.exists():
         return
-    if os.environ.get("CI", "").lower() == "true":
+    if on_ci():
         pytest.fail(f"{AIRFLOW} missing on CI: .ci/run runs `make airflow`")
     pytest.skip("Apache Airflow venv not made (make airflow)")
 

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import pytest
 
+from tests.support.ci import on_ci
 from tests.support.scripts import HANG
 
 _F = TypeVar("_F", bound=Callable[..., object])
@@ -33,10 +34,6 @@ SOFFICE = ("soffice", "LibreOffice")
 PDFTOPPM = ("pdftoppm", "poppler-utils")
 
 
-def _on_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
 def soffice() -> str | None:
     return shutil.which(SOFFICE[0])
 
@@ -46,7 +43,7 @@ def _require(program: tuple[str, str]) -> str:
     name, package = program
     found = shutil.which(name)
     if found is None:
-        if _on_ci():
+        if on_ci():
             pytest.fail(f"{name} ({package}) is required on CI but not installed")
         pytest.skip(f"{name} ({package}) is not installed")
     return found
@@ -56,7 +53,7 @@ def _skip_without(program: tuple[str, str], fn: _F) -> _F:
     """``fn`` skipped when the program is missing, outside CI (on CI it runs, and
     ``_require`` fails it)."""
     name, package = program
-    if shutil.which(name) is None and not _on_ci():
+    if shutil.which(name) is None and not on_ci():
         skipped: _F = pytest.mark.skip(reason=f"{name} ({package}) is not installed")(fn)
         return skipped
     return fn

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ci import on_ci
+
 SHARED_ENV = "SHEETS_SYNC_SHARED"
 REPO = Path(__file__).resolve().parents[2]
 
@@ -24,6 +26,6 @@ REAL_WORLD = shared_dir() / "real-world-xlsx"
 CASSETTES = shared_dir() / "gspread-cassettes"
 
 needs_real_world = pytest.mark.skipif(
-    not REAL_WORLD.is_dir() and os.environ.get("CI") != "true",
+    not REAL_WORLD.is_dir() and not on_ci(),
     reason=f"{REAL_WORLD} is missing (set {SHARED_ENV} to the shared folder)",
 )
