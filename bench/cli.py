@@ -188,7 +188,9 @@ def machine() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n")[0], allow_abbrev=False
+    )
     parser.add_argument("--sizes", help="comma-separated team counts (default 50,200,500,2000)")
     parser.add_argument("--quick", action="store_true", help="smoke run: N=10, short Google part")
     parser.add_argument("--out", type=Path, help="work folder (default: a temp folder)")

@@ -51,7 +51,9 @@ def measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.rss", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.rss", description=__doc__.split("\n")[0], allow_abbrev=False
+    )
     parser.add_argument("--sizes", default="200,2000", help="comma-separated team counts")
     parser.add_argument("--rounds", type=int, default=2, help="full + quiet nights per size")
     parser.add_argument("--workers", type=int, default=0, help="0: one per CPU (the default)")

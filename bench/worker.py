@@ -105,7 +105,7 @@ def run_floor_scenario(root: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser = argparse.ArgumentParser(prog="python -m bench.worker", allow_abbrev=False)
     parser.add_argument("scenario", choices=["ours", "naive", "floor"])
     parser.add_argument("root", type=Path)
     parser.add_argument("--workers", type=int, default=0, help="0: one per CPU (the default)")

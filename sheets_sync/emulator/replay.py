@@ -232,6 +232,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m sheets_sync.emulator.replay",
         description="Replay recorded gspread<->Google cassettes against a fresh emulator "
         "and compare the answers (docs/emulator.md, Fidelity evidence).",
+        allow_abbrev=False,
     )
     parser.add_argument(
         "folder",
