@@ -76,8 +76,17 @@ def precompile(root: Path = ROOT, packages: tuple[str, ...] = ("sheets_sync", "b
     return ok
 
 
-def _sizes(text: str) -> tuple[int, ...]:
-    return tuple(int(s) for s in text.split(",") if s.strip())
+def size_list(text: str) -> tuple[int, ...]:
+    """A comma-separated list of team counts, as argparse's ``type``: a size given twice
+    is refused (it would be generated and measured twice, and the report shows one row
+    per size), and so is a word that is no count, each as one usage line, not a traceback."""
+    parts = [s.strip() for s in text.split(",") if s.strip()]
+    if bad := [s for s in parts if not s.isdigit()]:
+        raise argparse.ArgumentTypeError(f"{bad[0]!r} is not a number of teams")
+    counts = tuple(int(s) for s in parts)
+    if twice := sorted({n for n in counts if counts.count(n) > 1}):
+        raise argparse.ArgumentTypeError(f"{','.join(map(str, twice))} given twice")
+    return counts
 
 
 def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -191,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__.split("\n")[0], allow_abbrev=False
     )
-    parser.add_argument("--sizes", help="comma-separated team counts (default 50,200,500,2000)")
+    parser.add_argument(
+        "--sizes", type=size_list, help="comma-separated team counts (default 50,200,500,2000)"
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run: N=10, short Google part")
     parser.add_argument("--out", type=Path, help="work folder (default: a temp folder)")
     parser.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md",
@@ -207,25 +218,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None,
                         help="interleaved rounds at N <= 500, median kept (default 3; "
                         "1 with --quick)")  # fmt: skip
-    parser.add_argument("--distinct-sizes",
+    parser.add_argument("--distinct-sizes", type=size_list,
                         help="team counts for the distinct-text shape's full sync (default: "
                         "the run's sizes among 200,500,2000; with --quick, the quick size; "
                         "'' for none)")  # fmt: skip
-    parser.add_argument("--distinct-naive",
+    parser.add_argument("--distinct-naive", type=size_list,
                         help="of those, where naive runs too (default 500 if among them; "
                         "with --quick, the quick size)")  # fmt: skip
     args = parser.parse_args(argv)
-    sizes = _sizes(args.sizes) if args.sizes else ((10,) if args.quick else DEFAULT_SIZES)
+    run_sizes = args.sizes or ((10,) if args.quick else DEFAULT_SIZES)
     workers = tuple(int(w) for w in args.workers.split(","))
     distinct_sizes = (
-        _sizes(args.distinct_sizes)
+        args.distinct_sizes
         if args.distinct_sizes is not None
-        else tuple(n for n in sizes if args.quick or n in DISTINCT_SIZES)
+        else tuple(n for n in run_sizes if args.quick or n in DISTINCT_SIZES)
     )
     distinct_naive = (
-        _sizes(args.distinct_naive)
+        args.distinct_naive
         if args.distinct_naive is not None
-        else tuple(n for n in (sizes if args.quick else DISTINCT_NAIVE) if n in distinct_sizes)
+        else tuple(n for n in (run_sizes if args.quick else DISTINCT_NAIVE) if n in distinct_sizes)
     )
     if unknown := [n for n in distinct_naive if n not in distinct_sizes]:
         parser.error(
@@ -256,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["precompiled"] = precompile()
     started = time.perf_counter()
-    for n in sizes:
+    for n in run_sizes:
         rounds = repeat if n <= REPEAT_UP_TO else 1
         results["sizes"].append(bench_size(n, work, workers, log, rounds))
     if distinct_sizes:

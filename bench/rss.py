@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.cli import run_worker
+from bench.cli import run_worker, size_list
 from bench.generate import Shape, generate_workspace
 from bench.texts import check_capacity
 
@@ -54,14 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.rss", description=__doc__.split("\n")[0], allow_abbrev=False
     )
-    parser.add_argument("--sizes", default="200,2000", help="comma-separated team counts")
+    parser.add_argument(
+        "--sizes", type=size_list, default="200,2000", help="comma-separated team counts"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="full + quiet nights per size")
     parser.add_argument("--workers", type=int, default=0, help="0: one per CPU (the default)")
     parser.add_argument("--keep", type=Path, help="folder for the workspaces (kept, reused)")
     parser.add_argument("--distinct", action="store_true",
                         help="the distinct-text shape: every team's texts its own")  # fmt: skip
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes: tuple[int, ...] = args.sizes
     if args.distinct:
         try:  # the distinct shape's texts repeat past its capacity
             check_capacity(max(sizes, default=0))
