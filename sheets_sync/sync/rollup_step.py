@@ -80,7 +80,8 @@ def output_not_writable(ws: Workspace) -> str | None:
     try:
         prove_writable(folder)
     except OSError as exc:
-        return f"cannot write in its folder {folder} ({why_not_written(folder / 'x', exc)})"
+        why = why_not_written(folder, exc, is_folder=True)
+        return f"cannot write in its folder {folder} ({why})"
     return _not_replaceable_there(ws.rollup_path, folder)
 
 

@@ -93,7 +93,7 @@ def _check_out_dir(folder: Path, flag: str = "out_dir") -> None:
     try:
         make_writable_folder(folder)
     except OSError as exc:  # ``folder`` itself among the folders looked at: a file there
-        why = why_not_written(folder / "table", exc)
+        why = why_not_written(folder, exc, is_folder=True)
         raise ConfigError(f"{flag} {folder}: cannot write there ({why})") from None
 
 
