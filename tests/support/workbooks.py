@@ -1,10 +1,11 @@
-"""Every cell of every workbook in a folder, to compare two runs' files."""
+"""Every cell of every workbook in a folder, to compare two runs' files; a package with
+one member rewritten, as the tests that hand-edit a worksheet's XML make theirs."""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -29,3 +30,15 @@ def resave(path: Path) -> None:
         for info in src.infolist():
             z.writestr(info.filename, src.read(info))
     path.write_bytes(out.getvalue())
+
+
+def member_rewritten(data: bytes, name: str, edit: Callable[[bytes], bytes]) -> bytes:
+    """The package ``data`` with member ``name``'s bytes passed through ``edit``, every
+    member in its place with its own ``ZipInfo`` (so its compression as it was)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            z.writestr(info, edit(body) if info.filename == name else body)
+    return out.getvalue()

@@ -16,27 +16,24 @@ from sheets_sync.backends.excel.references import bad_reference, refused_byte
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_damaged_shared_parts import TO_DO
 from tests.backends.excel.test_reader_error_codes import SHEET, _team
+from tests.support.workbooks import member_rewritten
 
 
 def _sheet(edit: bytes) -> bytes:
     """The team workbook, its worksheet's ``</sheetData>`` followed by ``edit``'s, or its
     ``<dimension>`` replaced by ``edit``, or ``edit`` as the first cell of row 2."""
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                if edit.startswith(b"<mergeCells"):
-                    body = body.replace(b"</sheetData>", b"</sheetData>" + edit, 1)
-                elif edit.startswith(b"<dimension"):
-                    body, n = re.subn(rb"<dimension [^>]*/>", edit, body)
-                    assert n == 1
-                else:
-                    assert b'<row r="2"' in body
-                    body = re.sub(rb'(<row r="2"[^>]*>)', rb"\1" + edit, body, count=1)
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edited(body: bytes) -> bytes:
+        if edit.startswith(b"<mergeCells"):
+            return body.replace(b"</sheetData>", b"</sheetData>" + edit, 1)
+        if edit.startswith(b"<dimension"):
+            body, n = re.subn(rb"<dimension [^>]*/>", edit, body)
+            assert n == 1
+            return body
+        assert b'<row r="2"' in body
+        return re.sub(rb'(<row r="2"[^>]*>)', rb"\1" + edit, body, count=1)
+
+    return member_rewritten(_team(), SHEET, edited)
 
 
 @pytest.mark.parametrize(
@@ -159,16 +156,14 @@ def test_the_reference_holding_calamines_byte_is_named() -> None:
 
 def _edited(*edits: tuple[bytes, bytes]) -> bytes:
     """The team workbook, each ``old`` in its worksheet replaced by its ``new`` once."""
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            body = src.read(info)
-            for old, new in edits if info.filename == SHEET else ():
-                assert old in body, old
-                body = body.replace(old, new, 1)
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        for old, new in edits:
+            assert old in body, old
+            body = body.replace(old, new, 1)
+        return body
+
+    return member_rewritten(_team(), SHEET, edit)
 
 
 _SD, _END = b"<sheetData>", b"</sheetData>"

@@ -19,6 +19,7 @@ from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.safety import inspect_package
 from sheets_sync.errors import WorkbookTooLargeError
 from tests.backends.excel.test_reader_error_codes import SHEET, _team
+from tests.support.workbooks import member_rewritten
 
 N = 20_000
 SPILL = b'<row r="99999"><c r="A99999" t="e"><v>#SPILL!</v></c></row>'
@@ -30,12 +31,7 @@ def _sheet(rows: bytes) -> bytes:
 
 
 def _with_sheet(xml: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            z.writestr(info, xml if info.filename == SHEET else src.read(info))
-    return out.getvalue()
+    return member_rewritten(_team(), SHEET, lambda _: xml)
 
 
 def _copied_sheet(xml: bytes) -> bytes | None:

@@ -18,6 +18,7 @@ from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_reader_error_codes import SHEET, _team, _with_cell
+from tests.support.workbooks import member_rewritten
 
 
 @pytest.mark.parametrize(
@@ -58,17 +59,14 @@ def test_a_shared_string_that_exists_is_not_blamed() -> None:
 
 
 def _patched(old: bytes, new: bytes, *more: tuple[bytes, bytes]) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                for a, b in ((old, new), *more):
-                    assert a in body
-                    body = body.replace(a, b)
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        for a, b in ((old, new), *more):
+            assert a in body
+            body = body.replace(a, b)
+        return body
+
+    return member_rewritten(_team(), SHEET, edit)
 
 
 _K3 = b'<c r="K3" t="n"><v>50</v></c>'

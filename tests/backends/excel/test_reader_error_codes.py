@@ -25,6 +25,7 @@ from sheets_sync.config import load_workspace
 from sheets_sync.grid import CellError
 from sheets_sync.mapping.fields import OKR_FIELDS
 from sheets_sync.sync.engine import Sync, SyncOptions
+from tests.support.workbooks import member_rewritten
 
 NEW_CODES = ["#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -47,16 +48,13 @@ def _team() -> bytes:
 
 
 def _with_cell(data: bytes, ref: str, cell: str) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                body, n = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>'.encode(), cell.encode(), body)
-                assert n == 1
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        body, n = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>'.encode(), cell.encode(), body)
+        assert n == 1
+        return body
+
+    return member_rewritten(data, SHEET, edit)
 
 
 @pytest.mark.parametrize(

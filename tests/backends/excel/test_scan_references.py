@@ -20,21 +20,18 @@ from sheets_sync.backends.excel.sheetscan import scan_worksheet
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
 from tests.backends.excel.test_damaged_shared_parts import TO_DO
 from tests.backends.excel.test_reader_error_codes import SHEET, _team
+from tests.support.workbooks import member_rewritten
 
 
 def _with_first_cell(cell: bytes) -> bytes:
     """The team workbook, ``cell`` the first cell of its row 3 (no ``<dimension>``)."""
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                body, n = re.subn(rb'(<row r="3"[^>]*>)', rb"\1" + cell, body, count=1)
-                assert n == 1
-                body = re.sub(rb"<dimension [^>]*/>", b"", body)
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        body, n = re.subn(rb'(<row r="3"[^>]*>)', rb"\1" + cell, body, count=1)
+        assert n == 1
+        return re.sub(rb"<dimension [^>]*/>", b"", body)
+
+    return member_rewritten(_team(), SHEET, edit)
 
 
 def _calamine(data: bytes) -> Sequence[Sequence[object]]:
@@ -207,16 +204,12 @@ def test_a_tab_too_large_with_no_cell_past_the_grid_to_name_is_too_large(
 
 def _edited(old: bytes, new: bytes) -> bytes:
     """The team workbook, ``old`` in its worksheet replaced by ``new`` once."""
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                assert old in body, old
-                body = body.replace(old, new, 1)
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        assert old in body, old
+        return body.replace(old, new, 1)
+
+    return member_rewritten(_team(), SHEET, edit)
 
 
 _SD, _END = b"<sheetData>", b"</sheetData>"

@@ -19,6 +19,7 @@ from sheets_sync.config import load_workspace
 from sheets_sync.grid import CellError, CellRange, SheetGrid, a1
 from sheets_sync.sync.engine import Sync, SyncOptions
 from tests.backends.excel.test_reader_error_codes import SHEET, _team, _with_cell
+from tests.support.workbooks import member_rewritten
 
 TYPED = (
     "the cell holds the error value itself, with no formula: it was typed, or pasted as a "
@@ -98,21 +99,17 @@ def test_a_typed_na_in_a_real_workbook_is_a_finding_saying_so(tmp_path: Path) ->
 
 def _with_rows(rows: str) -> bytes:
     """The team workbook with its OKRs sheet's cells replaced by ``rows``."""
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                body = re.sub(
-                    rb"<sheetData>.*</sheetData>",
-                    f"<sheetData>{rows}</sheetData>".encode(),
-                    body,
-                    flags=re.S,
-                )
-                body = re.sub(rb'<dimension ref="[^"]*"/>', b"", body)
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        body = re.sub(
+            rb"<sheetData>.*</sheetData>",
+            f"<sheetData>{rows}</sheetData>".encode(),
+            body,
+            flags=re.S,
+        )
+        return re.sub(rb'<dimension ref="[^"]*"/>', b"", body)
+
+    return member_rewritten(_team(), SHEET, edit)
 
 
 def _marks(data: bytes) -> dict[str, bool]:
@@ -138,13 +135,9 @@ def test_a_prefixed_sheets_formula_errors_are_the_formulas() -> None:
         '<x:c r="B2" t="e"><x:v>#N/A</x:v></x:c></x:row>'
         "</x:sheetData></x:worksheet>"
     )
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            z.writestr(info, sheet.encode() if info.filename == SHEET else src.read(info))
-    assert _marks(out.getvalue()) == {"A2": False, "B2": True}
-    grid = read_workbook_bytes(out.getvalue(), source="s.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    data = member_rewritten(_team(), SHEET, lambda _: sheet.encode())
+    assert _marks(data) == {"A2": False, "B2": True}
+    grid = read_workbook_bytes(data, source="s.xlsx", tabs=["OKRs"]).sheets["OKRs"]
     assert grid.formula_cells == {(2, 1): "=1/0"}
 
 

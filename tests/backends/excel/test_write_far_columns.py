@@ -6,7 +6,6 @@ come to read (calamine does), refused the write as a malformed reference, while
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -17,21 +16,18 @@ from sheets_sync.backends.excel import cellscan
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.grid import CellWrite
 from tests.backends.excel.test_reader_error_codes import SHEET, _team
+from tests.support.workbooks import member_rewritten
 
 
 def _with_last_cell(cell: bytes) -> bytes:
     """The team workbook, ``cell`` the last cell of its row 3 (no ``<dimension>``)."""
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                body, n = re.subn(rb'(<row r="3"[^>]*>.*?)(</row>)', rb"\1" + cell + rb"\2", body)
-                assert n == 1
-                body = re.sub(rb"<dimension [^>]*/>", b"", body)
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        body, n = re.subn(rb'(<row r="3"[^>]*>.*?)(</row>)', rb"\1" + cell + rb"\2", body)
+        assert n == 1
+        return re.sub(rb"<dimension [^>]*/>", b"", body)
+
+    return member_rewritten(_team(), SHEET, edit)
 
 
 @pytest.mark.parametrize(
@@ -62,18 +58,13 @@ def test_a_row_holding_a_far_cell_is_read_and_written(tmp_path: Path, ref: str, 
 
 def _with_dimension(ref: bytes) -> bytes:
     """The team workbook, its OKRs tab's ``<dimension>`` set to ``ref``."""
-    src = zipfile.ZipFile(io.BytesIO(_team()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == SHEET:
-                body, n = re.subn(
-                    rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref + b'"', body
-                )
-                assert n == 1
-            z.writestr(info, body)
-    return out.getvalue()
+
+    def edit(body: bytes) -> bytes:
+        body, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref + b'"', body)
+        assert n == 1
+        return body
+
+    return member_rewritten(_team(), SHEET, edit)
 
 
 @pytest.mark.parametrize(

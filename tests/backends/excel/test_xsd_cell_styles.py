@@ -7,7 +7,6 @@ read 1 of 10 (0.1), and a fill of ``fillId=" 2 "`` was none."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 import xlsxwriter
@@ -16,6 +15,7 @@ from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from tests.backends.excel.test_fills import STYLES
+from tests.support.workbooks import member_rewritten
 
 #: a cell's ``s`` as written, each read as style 1
 WRITTEN = [b"1", b" 1 ", b"+1", b" +01", b"&#9;1&#10;", b"1&#13;"]
@@ -61,15 +61,7 @@ def test_a_padded_fill_id_is_read(fill_id: bytes) -> None:
 
 
 def _edited(data: bytes, old: bytes, new: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for part in src.infolist():
-            body = src.read(part)
-            if part.filename == "xl/worksheets/sheet1.xml":
-                body = body.replace(old, new)
-            z.writestr(part, body)
-    return out.getvalue()
+    return member_rewritten(data, "xl/worksheets/sheet1.xml", lambda b: b.replace(old, new))
 
 
 @pytest.mark.parametrize("s", [b" 1 ", b"+1"])
