@@ -7,7 +7,6 @@ does not know, padded numbers) reads each member as the write-back does
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 import struct
@@ -20,11 +19,9 @@ import pytest
 
 from sheets_sync.backends.excel import ExcelBackend
 from sheets_sync.backends.excel.patch import patch_xlsx
-from sheets_sync.config import load_workspace
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellError, CellWrite
-from sheets_sync.sync.engine import Sync, SyncOptions
-from tests.backends.excel.test_reader_error_codes import _team, _with_cell
+from tests.backends.excel.test_reader_error_codes import _team, _with_cell, night_beside_ops
 from tests.backends.excel.zipcraft import PICTURE, Member, build
 
 BOMB_SIZE = 256 << 20
@@ -101,19 +98,9 @@ def test_a_damaged_picture_is_named(tmp_path: Path, mend: str) -> None:
 
 
 def test_a_night_fails_that_team_alone_and_leaves_its_file(tmp_path: Path) -> None:
-    (tmp_path / "teams").mkdir()
-    sales = tmp_path / "teams" / "sales.xlsx"
     data = _workbook("error code", b"\xff" * 40, bytes(SIZE))
-    sales.write_bytes(data)
-    (tmp_path / "teams" / "ops.xlsx").write_bytes(_team())
-    cfg = tmp_path / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\nteams:\n"
-        "  - {name: Sales, source: teams/sales.xlsx}\n  - {name: Ops, source: teams/ops.xlsx}\n",
-        encoding="utf-8",
-    )
-    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 11, 12), workers=1))
-    failed, ops = result.runs
+    failed, ops = night_beside_ops(tmp_path, data).runs
+    sales = tmp_path / "teams" / "sales.xlsx"
     assert ops.error is None and ops.result is not None
     assert failed.error is not None
     assert f"the file is damaged: {PICTURE}: the member's deflate stream" in str(failed.error)

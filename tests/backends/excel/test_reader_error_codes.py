@@ -24,7 +24,7 @@ from sheets_sync.backends.excel.safety import inspect_package
 from sheets_sync.config import load_workspace
 from sheets_sync.grid import CellError
 from sheets_sync.mapping.fields import OKR_FIELDS
-from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from tests.support.workbooks import member_rewritten
 
 NEW_CODES = ["#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
@@ -57,6 +57,21 @@ def _with_cell(data: bytes, ref: str, cell: str) -> bytes:
     return member_rewritten(data, SHEET, edit)
 
 
+def night_beside_ops(tmp_path: Path, sales: bytes) -> SyncResult:
+    """A night of two teams in ``tmp_path``: ``sales`` as Sales's workbook, the sound team
+    workbook as Ops's (whose run shows the other team goes on), one worker."""
+    (tmp_path / "teams").mkdir()
+    (tmp_path / "teams" / "sales.xlsx").write_bytes(sales)
+    (tmp_path / "teams" / "ops.xlsx").write_bytes(_team())
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\nteams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx}\n  - {name: Ops, source: teams/ops.xlsx}\n",
+        encoding="utf-8",
+    )
+    return Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 11, 12), workers=1))
+
+
 @pytest.mark.parametrize(
     "code", [*NEW_CODES, "#PYTHON!", "#TIMEOUT!", "Err:502", "#n/a", "#N/A", "#REF!"]
 )
@@ -68,18 +83,8 @@ def test_any_error_code_reads_as_that_error(code: str) -> None:
 
 
 def test_a_spill_error_is_a_finding_on_its_cell_and_the_team_syncs(tmp_path: Path) -> None:
-    (tmp_path / "teams").mkdir()
     spill = '<c r="J2" t="e"><f>FILTER(Z:Z,Z:Z)</f><v>#SPILL!</v></c>'
-    (tmp_path / "teams" / "sales.xlsx").write_bytes(_with_cell(_team(), "J2", spill))
-    (tmp_path / "teams" / "ops.xlsx").write_bytes(_team())
-    cfg = tmp_path / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\nteams:\n"
-        "  - {name: Sales, source: teams/sales.xlsx}\n  - {name: Ops, source: teams/ops.xlsx}\n",
-        encoding="utf-8",
-    )
-    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 11, 12), workers=1))
-    sales, ops = result.runs
+    sales, ops = night_beside_ops(tmp_path, _with_cell(_team(), "J2", spill)).runs
     assert sales.error is None and ops.error is None
     errors = [str(f) for f in sales.findings if f.is_error]
     assert errors == [
