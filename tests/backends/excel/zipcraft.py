@@ -170,6 +170,17 @@ def records(data: bytes) -> dict[str, tuple[object, ...]]:
     return out
 
 
+def kept_but_the_sheet(src: bytes, out: bytes, sheet: str = "xl/worksheets/sheet1.xml") -> None:
+    """``out``, a write of ``src``: its members in their order, each but the written
+    ``sheet`` as it was (``records``), and a zip ``zipfile`` reads whole."""
+    before, after = records(src), records(out)
+    assert list(after) == list(before)
+    del before[sheet], after[sheet]
+    assert after == before
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        assert zf.testzip() is None
+
+
 def team_file(tmp: Path, data: bytes) -> Path:
     path = tmp / "team" / "sales.xlsx"
     os.makedirs(path.parent, exist_ok=True)
