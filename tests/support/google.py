@@ -1,12 +1,14 @@
 """One Google team synced through the real engine against the emulator: the set-up the
 Google reader's tests repeat (a service-account file, a workspace of one team, clients
-cleared before and after so no other test's client is reused)."""
+cleared before and after so no other test's client is reused); and a team sheet whose
+cells carry number formats, as a script sets them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
@@ -49,3 +51,21 @@ def sync_google_team(
         clear_clients()
     (run,) = result.runs
     return run
+
+
+def formatted_sheet(emulator: Emulator, client: Any, column: list[Any], formats: list[Any]) -> str:
+    """A team sheet whose Confidence column holds ``column``, each cell below the header in
+    its number format of ``formats`` (written as a script writes one, by repeatCell)."""
+    key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], *([v] for v in column)]})
+    requests = [
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": r, "endRowIndex": r + 1},
+                "cell": {"userEnteredFormat": {"numberFormat": f}},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        }
+        for r, f in enumerate(formats, start=1)
+    ]
+    client.batch_update(key, {"requests": requests}, source="user", what="edit")
+    return key

@@ -13,6 +13,7 @@ from sheets_sync.emulator.faults import Reply
 from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
 from sheets_sync.sync.styles import BAD, GOOD, NOTE, SCORE_FORMAT, with_format
+from tests.support.google import formatted_sheet
 
 pytestmark = pytest.mark.emulator
 
@@ -291,19 +292,9 @@ def test_a_number_format_whose_pattern_shows_a_percentage_is_a_percent_cell(
     ``{"type": "NUMBER", "pattern": "0%"}``, which shows 1 as 100% as a PERCENT one does.
     Only the type was asked for and looked at, so such a 100% read 1 of 10 (until
     2026-12-07). A quoted or escaped % shows no percentage."""
-    key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], [1], [0.45], [1], [1]]})
     patterns = ["0%", "0.0%", '0"%"', "0\\%"]
-    requests = [
-        {
-            "repeatCell": {
-                "range": {"sheetId": 0, "startRowIndex": r, "endRowIndex": r + 1},
-                "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": p}}},
-                "fields": "userEnteredFormat.numberFormat",
-            }
-        }
-        for r, p in enumerate(patterns, start=1)
-    ]
-    client.batch_update(key, {"requests": requests}, source="user", what="edit")
+    formats = [{"type": "NUMBER", "pattern": p} for p in patterns]
+    key = formatted_sheet(emulator, client, [1, 0.45, 1, 1], formats)
     grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
     assert grid.percent_cells == {(2, 1), (3, 1)}
     assert grid.percent_ones == {(2, 1)}
@@ -316,24 +307,13 @@ def test_a_percent_format_whose_pattern_shows_no_percentage_is_no_percent_cell(
     ``{"type": "PERCENT", "pattern": "0.00"}`` shows 2 as 2.00, yet it was a percent cell
     and its 2 the error of 200% (until a review, 2026-12-07), its 1 a 100%. As a NUMBER
     format's pattern decides, a PERCENT one's does; with no pattern the type's shows %."""
-    key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], [2], [1], [2], [1]]})
     formats: list[dict[str, str]] = [
         {"type": "PERCENT", "pattern": "0.00"},
         {"type": "PERCENT", "pattern": '0"%"'},
         {"type": "PERCENT", "pattern": "0.0%"},
         {"type": "PERCENT"},
     ]
-    requests = [
-        {
-            "repeatCell": {
-                "range": {"sheetId": 0, "startRowIndex": r, "endRowIndex": r + 1},
-                "cell": {"userEnteredFormat": {"numberFormat": f}},
-                "fields": "userEnteredFormat.numberFormat",
-            }
-        }
-        for r, f in enumerate(formats, start=1)
-    ]
-    client.batch_update(key, {"requests": requests}, source="user", what="edit")
+    key = formatted_sheet(emulator, client, [2, 1, 2, 1], formats)
     grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
     assert grid.percent_cells == {(4, 1), (5, 1)}
     assert grid.percent_ones == {(5, 1)}

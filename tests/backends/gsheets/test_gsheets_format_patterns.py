@@ -12,26 +12,9 @@ import pytest
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.cellvalues import format_number
+from tests.support.google import formatted_sheet
 
 pytestmark = pytest.mark.emulator
-
-
-def _formatted(emulator: Emulator, client: Any, column: list[Any], formats: list[Any]) -> str:
-    """A team sheet whose Confidence column holds ``column``, each cell below the header in
-    its number format of ``formats`` (written as a script writes one, by repeatCell)."""
-    key = emulator.create_spreadsheet("team", {"OKRs": [["Confidence"], *([v] for v in column)]})
-    requests = [
-        {
-            "repeatCell": {
-                "range": {"sheetId": 0, "startRowIndex": r, "endRowIndex": r + 1},
-                "cell": {"userEnteredFormat": {"numberFormat": f}},
-                "fields": "userEnteredFormat.numberFormat",
-            }
-        }
-        for r, f in enumerate(formats, start=1)
-    ]
-    client.batch_update(key, {"requests": requests}, source="user", what="edit")
-    return key
 
 
 @pytest.mark.parametrize(
@@ -65,7 +48,7 @@ def test_the_emulator_shows_a_percentage_where_the_reader_reads_one(
     patterns += ["0;0%", "0;-0%", "[>=1]0;0%", "[<1]0;0%", "0%;0"]
     # a lone section's condition too (until 2026-12-07 each showed 1 as 100%, read 100%)
     patterns += ["[<1]0%", "[>1]0%", "[<=1]0%"]
-    key = _formatted(
+    key = formatted_sheet(
         emulator, client, [1] * len(patterns), [{"type": "NUMBER", "pattern": p} for p in patterns]
     )
     shown = [row[0] for row in emulator.values(key, "OKRs!A2:A16")]
@@ -99,7 +82,7 @@ def test_a_date_format_whose_pattern_shows_no_date_reads_its_number(
         {"type": "DATE"},
         {"type": "NUMBER", "pattern": "0.00"},
     ]
-    key = _formatted(emulator, client, [46000] * len(formats), formats)
+    key = formatted_sheet(emulator, client, [46000] * len(formats), formats)
     shown = [row[0] for row in emulator.values(key, "OKRs!A2:A8")]
     assert shown == [
         "46000.00",
@@ -129,7 +112,7 @@ def test_a_date_format_whose_pattern_shows_a_percentage_is_a_percent_cell(
         {"type": "DATE", "pattern": "yyyy %"},
         {"type": "TEXT", "pattern": "0%"},
     ]
-    key = _formatted(emulator, client, [1] * len(formats), formats)
+    key = formatted_sheet(emulator, client, [1] * len(formats), formats)
     shown = [row[0] for row in emulator.values(key, "OKRs!A2:A5")]
     assert shown[:3] == ["100%", "100.0%", "1899 %"]
     grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
@@ -141,7 +124,7 @@ def test_an_elapsed_time_pattern_reads_as_a_time(emulator: Emulator, client: Any
     """``[h]`` is an elapsed time: 1.5 shows 36 (hours), and it read the number 1.5 (until
     2026-12-07, ``[h]`` removed as a ``[colour]``), where the Excel reader reads a time."""
     formats = [{"type": "DATE_TIME", "pattern": p} for p in ("[h]", '[h] "hours"')]
-    key = _formatted(emulator, client, [1.5, 1.5], formats)
+    key = formatted_sheet(emulator, client, [1.5, 1.5], formats)
     assert [row[0] for row in emulator.values(key, "OKRs!A2:A3")] == ["36", "36 hours"]
     grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
     assert [row[0] for row in grid.rows[1:]] == [dt.datetime(1899, 12, 31, 12, 0)] * 2
