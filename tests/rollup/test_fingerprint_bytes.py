@@ -180,6 +180,15 @@ def test_masked_columns_are_hashed_as_bytes(dtype: str, monkeypatch: pytest.Monk
     assert digest(blank) != digest([0, 1])
 
 
+def _masked_digest(dtype: str, values: list[float], mask: list[bool]) -> str:
+    """The digest of a frame of one masked float column (``dtype``) of ``values``."""
+    width = np.float32 if dtype == "Float32" else np.float64
+    array = pd.arrays.FloatingArray(np.array(values, dtype=width), np.array(mask))
+    d = hashlib.sha256()
+    fp._frame_digest(d, "t", pd.DataFrame({"n": pd.Series(array)}), pd.Timestamp(0))
+    return d.hexdigest()
+
+
 @pytest.mark.parametrize("dtype", ["Float32", "Float64"])
 def test_a_masked_floats_negative_zero_is_zero(dtype: str) -> None:
     """A masked float column (no schema column is one) hashes -0.0 as 0.0 and any NaN held
@@ -187,11 +196,7 @@ def test_a_masked_floats_negative_zero_is_zero(dtype: str) -> None:
     as a float64 column does: until 2026-12-07 its bytes went in as they were."""
 
     def digest(values: list[float], mask: list[bool]) -> str:
-        width = np.float32 if dtype == "Float32" else np.float64
-        array = pd.arrays.FloatingArray(np.array(values, dtype=width), np.array(mask))
-        d = hashlib.sha256()
-        fp._frame_digest(d, "t", pd.DataFrame({"n": pd.Series(array)}), pd.Timestamp(0))
-        return d.hexdigest()
+        return _masked_digest(dtype, values, mask)
 
     keep = [False, False, False]
     nan, other_nan = float("nan"), -float("nan")
@@ -208,11 +213,7 @@ def test_a_masked_floats_nan_is_its_na(dtype: str) -> None:
     value under the mask; until 2026-12-07 they hashed apart (a needless rewrite)."""
 
     def digest(values: list[float], mask: list[bool]) -> str:
-        width = np.float32 if dtype == "Float32" else np.float64
-        array = pd.arrays.FloatingArray(np.array(values, dtype=width), np.array(mask))
-        d = hashlib.sha256()
-        fp._frame_digest(d, "t", pd.DataFrame({"n": pd.Series(array)}), pd.Timestamp(0))
-        return d.hexdigest()
+        return _masked_digest(dtype, values, mask)
 
     keep, nan = [False, False, False], float("nan")
     blank = digest([nan, 1.0, -nan], keep)
