@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.scripts import HANG
+from tests.support.scripts import HANG, script_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,16 +57,9 @@ def _profile(ci: str | None) -> str:
     env = {k: v for k, v in os.environ.items() if k not in {"CI", "HYPOTHESIS_PROFILE"}}
     if ci is not None:
         env["CI"] = ci
-    proc = subprocess.run(
-        [sys.executable, "-c", _PROFILE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=True,
-    )
-    return proc.stdout
+    done = script_run(_PROFILE, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 def test_hypothesis_profile_is_the_same_with_ci_true() -> None:

@@ -30,8 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 HANG = 240.0
 
 
-def script_run(code: str, *args: str, timeout: float = HANG) -> subprocess.CompletedProcess[str]:
-    """The script's run, however it ended: for a test that reads its exit and stderr."""
+def script_run(
+    code: str, *args: str, timeout: float = HANG, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The script's run, however it ended: for a test that reads its exit and stderr.
+    ``env``: its whole environment (default: this process's)."""
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
@@ -40,6 +43,7 @@ def script_run(code: str, *args: str, timeout: float = HANG) -> subprocess.Compl
         check=False,
         cwd=ROOT,
         start_new_session=True,
+        env=env,
     )
 
 
