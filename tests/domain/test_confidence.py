@@ -24,6 +24,7 @@ from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
 from tests.conftest import write_team
+from tests.mapping.test_fill_down_percent import read_filled_down
 
 OVER = (
     "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got {}: over 10, the top of "
@@ -199,11 +200,7 @@ def test_a_number_over_1_filled_down_from_a_percent_cell_is_that_cell_s_error(
     book = openpyxl.load_workbook(path)
     book["OKRs"]["N2"].number_format = "0%"
     book.save(path)
-    mapping = load_mapping("standard")
-    okrs = mapping.okrs.model_copy(update={"fill_down": (*mapping.okrs.fill_down, "confidence")})
-    mapping = mapping.model_copy(update={"okrs": okrs})
-    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
-    team = build_team_input("Sales", extract(data, mapping))
+    team = read_filled_down(path, "okrs", "confidence")
     period = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
     assert [k.confidence for k in team.key_results] == [None, None]

@@ -48,8 +48,13 @@ def _read(tmp_path: Path, tab: str, field: str, value: object, percent_row: int)
     book = openpyxl.load_workbook(path)
     book[tab][f"{column[field]}{percent_row}"].number_format = "0%"
     book.save(path)
+    return read_filled_down(path, "okrs" if tab == "OKRs" else "kpis", field)
+
+
+def read_filled_down(path: Path, which: str, field: str) -> TeamInput:
+    """The team workbook at ``path`` (``sales.xlsx``, team Sales) as the standard mapping
+    reads it with ``field`` filled down too on its ``which`` tab (``okrs``, ``kpis``)."""
     mapping = load_mapping("standard")
-    which = "okrs" if tab == "OKRs" else "kpis"
     spec = getattr(mapping, which)
     spec = spec.model_copy(update={"fill_down": (*spec.fill_down, field)})
     mapping = mapping.model_copy(update={which: spec})
@@ -114,10 +119,6 @@ def test_a_typed_100_percent_confidence_merged_from_a_hidden_row_reads_100_perce
     sheet.merge_cells(f"{column}2:{column}3")
     sheet.row_dimensions[2].hidden = hidden
     book.save(path)
-    mapping = load_mapping("standard")
-    spec = mapping.okrs.model_copy(update={"fill_down": (*mapping.okrs.fill_down, "confidence")})
-    mapping = mapping.model_copy(update={"okrs": spec})
-    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
-    team = build_team_input("Sales", extract(data, mapping))
+    team = read_filled_down(path, "okrs", "confidence")
     read = [(k.id, k.confidence) for k in team.key_results]
     assert read == ([("KR2", 1.0)] if hidden else [("KR1", 1.0), ("KR2", 1.0)])
