@@ -1,4 +1,5 @@
-"""Session fixtures for the Excel write-path tests: the team workbook, built once."""
+"""Fixtures for the Excel write-path tests: the team workbook, built once a session; the
+write's two zip paths."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync import zipwrite
 from tests.backends.excel.fixtures import build_team_workbook
 from tests.support.libreoffice import convert, soffice
 
@@ -32,3 +34,12 @@ def team_lo(fixture_dir: Path, team_openpyxl: bytes) -> bytes:
         return team_openpyxl
     out = convert(fixture_dir / "team.xlsx", "xlsx", fixture_dir / "lo")
     return out.read_bytes()
+
+
+@pytest.fixture(params=["plain", "zip64"])
+def zip_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test run on each of the package write's paths: plain zip records, and zip64's
+    (its limit lowered, as for a package of 65,535 members or more)."""
+    if request.param == "zip64":
+        monkeypatch.setattr(zipwrite, "LIMIT", 1000)
+    return str(request.param)
