@@ -70,6 +70,12 @@ def _stop_twice(monkeypatch: pytest.MonkeyPatch, signum: int, second: bool) -> l
     return sent
 
 
+def _workspace(demo: Path, tmp_path: Path) -> Any:
+    """A copy of the demo workspace of this test's own, loaded."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    return load_workspace(tmp_path / "ws" / demo.name)
+
+
 @pytest.mark.parametrize("second", [False, True], ids=["one stop", "a second in the undo"])
 def test_a_stopped_sync_leaves_no_stop_noted_and_the_handlers_as_they_were(
     demo: Path,
@@ -81,9 +87,7 @@ def test_a_stopped_sync_leaves_no_stop_noted_and_the_handlers_as_they_were(
     """As the CLI runs a night (its handlers raise ``Interrupted``, noting the stop):
     the second stop's note stayed, and the next night in the process was stopped by it
     before it read a team."""
-    shutil.copytree(demo.parent, tmp_path / "ws")
-    ws = load_workspace(tmp_path / "ws" / demo.name)
-    cli_support.stop_on_signals()  # as ``cli.main`` does
+    ws = _cli_workspace(demo, tmp_path)  # as ``cli.main`` does
     ours = {s: signal.getsignal(s) for s in stops.SIGNALS}
     sent = _stop_twice(monkeypatch, signal.SIGTERM, second)
     options = SyncOptions(as_of=AS_OF, workers=1)
@@ -110,8 +114,7 @@ def test_a_library_caller_s_own_handlers_stay_and_no_stop_is_noted(
 ) -> None:
     """Python's own Ctrl-C handler (a library caller's): its ``KeyboardInterrupt`` goes
     up, nothing is noted for a later check, and the handlers are the caller's after."""
-    shutil.copytree(demo.parent, tmp_path / "ws")
-    ws = load_workspace(tmp_path / "ws" / demo.name)
+    ws = _workspace(demo, tmp_path)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     before = {s: signal.getsignal(s) for s in stops.SIGNALS}
     sent = _stop_twice(monkeypatch, signal.SIGINT, second)
@@ -124,9 +127,9 @@ def test_a_library_caller_s_own_handlers_stay_and_no_stop_is_noted(
 
 
 def _cli_workspace(demo: Path, tmp_path: Path) -> Any:
-    shutil.copytree(demo.parent, tmp_path / "ws")
+    ws = _workspace(demo, tmp_path)
     cli_support.stop_on_signals()  # as ``cli.main`` does
-    return load_workspace(tmp_path / "ws" / demo.name)
+    return ws
 
 
 def test_a_second_stop_as_the_stopped_report_is_kept_is_not_left_noted(
