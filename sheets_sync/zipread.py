@@ -70,17 +70,20 @@ def extra_fields(extra: bytes) -> Iterator[tuple[int, bytes]]:
         at += 4 + size
 
 
-def member_ends(zf: zipfile.ZipFile) -> dict[str, int]:
+def member_ends(zf: zipfile.ZipFile) -> dict[zipfile.ZipInfo, int]:
     """Where each member of ``zf`` must end: the next member's local header, or the
     central directory for the last; as ``zipfile`` reckons it since CPython 3.11.8 and
     3.12.2 (``ZipInfo._end_offset``: members sorted by header offset, last first). Two
     entries at one offset: the one listed first ends at the next offset, the other at
     their shared one (the sort is stable), so that one is refused as an overlap, as
-    ``zipfile`` refuses it (``tests/backends/excel/test_member_reads.py``)."""
-    ends: dict[str, int] = {}
+    ``zipfile`` refuses it (``tests/backends/excel/test_member_reads.py``). Keyed by the
+    entry itself (``ZipInfo`` hashes by identity), not its name: a zip may list two
+    members of one name (two ``xl/`` folder entries), and a name's end was the last
+    one's (until 2026-12-08 keyed so; no caller then met two)."""
+    ends: dict[zipfile.ZipInfo, int] = {}
     end = zf.start_dir
     for info in sorted(zf.infolist(), key=lambda info: info.header_offset, reverse=True):
-        ends[info.filename] = end
+        ends[info] = end
         end = info.header_offset
     return ends
 

@@ -44,7 +44,7 @@ def rewrite(path: Path, tmp: Path, names: Mapping[str, int], fill: Fill) -> None
                 out.copy(source, info)
                 continue
             try:
-                data = read_member(view, info, ends[info.filename])  # ISA-L (zipread)
+                data = read_member(view, info, ends[info])  # ISA-L (zipread)
             except (zipfile.BadZipFile, EOFError) as exc:  # a bare BadZipFile until 2026-12-07
                 raise WorkbookError(
                     f"zip member {shown(info)} cannot be read: {_reason(exc, info)}",

@@ -113,7 +113,7 @@ class Package:
         if data is None:
             info = self.zf.getinfo(name)  # a name not in the zip: KeyError, as zf.read's
             try:  # inflated by ISA-L, checked as zipfile checks it (``read_member``)
-                data = read_member(self.data, info, self.ends[name])
+                data = read_member(self.data, info, self.ends[info])
             except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
                 raise WorkbookError(f"zip member {name} cannot be read: {exc}") from None
             if len(data) <= 1 << 20:  # a big one is not held twice (read, then rezipped)

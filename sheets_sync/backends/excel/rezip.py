@@ -45,13 +45,14 @@ def rezip(
     changed: Mapping[str, bytes],
     removed: Collection[str] = (),
     comment: bytes = b"",
-    ends: Mapping[str, int] | None = None,
+    ends: Mapping[zipfile.ZipInfo, int] | None = None,
 ) -> bytes:
     """``data`` (the package ``infos`` were read from) with ``changed`` members replaced
     and ``removed`` ones left out. ``ends`` (``zipread.member_ends``: where each member's
     room ends, the next local header or the central directory): the bytes between a
     member's and that end (a member the directory no longer lists) are written after it;
-    without ``ends`` they are dropped."""
+    without ``ends`` they are dropped. Both keyed by the entry, not its name (a zip may
+    list two members of one name: until 2026-12-08 they shared one gap)."""
     gaps = _gaps(data, infos, ends or {})
     _move_removed(gaps, infos, removed)
     out = io.BytesIO()
@@ -68,7 +69,7 @@ def rezip(
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
         writer.raw(info, name, flags, info.compress_type, crc, raw, size)
-        out.write(gaps.get(info.filename, b""))
+        out.write(gaps.get(info, b""))
     writer.close(comment)
     return out.getvalue()
 
@@ -84,21 +85,21 @@ def _prefix(data: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
     return data[: max(first, 0)]
 
 
-_BEFORE = "\0before"  # the gaps key of the removed members' gaps (no member's name: NUL)
+_BEFORE = None  # the gaps key of the removed members' gaps before any kept member
 
 
 def _gaps(
-    data: bytes, infos: Sequence[zipfile.ZipInfo], ends: Mapping[str, int]
-) -> dict[str, bytes]:
+    data: bytes, infos: Sequence[zipfile.ZipInfo], ends: Mapping[zipfile.ZipInfo, int]
+) -> dict[zipfile.ZipInfo | None, bytes]:
     """Each member's trailing bytes: from its compressed bytes' end (past a data
     descriptor, which the local header written holds) to ``ends``'s, where the next
     member or the directory starts. A member the directory no longer lists lies there
     (a deleted part's old bytes): the team's, as the prefix is (until 2026-12-07
     dropped). A removed member's gap goes with the kept member before it
     (``_move_removed``). Members overlapping the next (refused where read) have none."""
-    gaps: dict[str, bytes] = {}
+    gaps: dict[zipfile.ZipInfo | None, bytes] = {}
     for info in infos:
-        end = ends.get(info.filename)
+        end = ends.get(info)
         if end is None:
             continue
         try:
@@ -110,23 +111,26 @@ def _gaps(
             zip64 = _has_zip64(data[name_end:body])
             start += _descriptor(data, start, end, info, zip64)
         if start < end:
-            gaps[info.filename] = data[start:end]
+            gaps[info] = data[start:end]
     return gaps
 
 
 def _move_removed(
-    gaps: dict[str, bytes], infos: Sequence[zipfile.ZipInfo], removed: Collection[str]
+    gaps: dict[zipfile.ZipInfo | None, bytes],
+    infos: Sequence[zipfile.ZipInfo],
+    removed: Collection[str],
 ) -> None:
     """A removed member's gap appended to that of the kept member before it by offset
     (``_BEFORE``, after the prefix, where none is), so the bytes keep their order: until
     2026-12-07 every such gap went before the first member, and a stale copy of a part
     that followed the live one (after a removed calcChain.xml) came first in the file,
     the copy a streaming reader keeps."""
-    host, moved = _BEFORE, dict[str, list[bytes]]()
+    host: zipfile.ZipInfo | None = _BEFORE
+    moved: dict[zipfile.ZipInfo | None, list[bytes]] = {}
     for info in sorted(infos, key=lambda i: i.header_offset):
         if info.filename not in removed:
-            host = info.filename
-        elif gap := gaps.pop(info.filename, b""):
+            host = info
+        elif gap := gaps.pop(info, b""):
             moved.setdefault(host, []).append(gap)
     for name, parts in moved.items():
         gaps[name] = gaps.get(name, b"") + b"".join(parts)

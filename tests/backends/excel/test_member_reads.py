@@ -284,9 +284,10 @@ def test_overlapping_members_are_refused_as_zipfile_refuses_them() -> None:
     data = _overlapping()
     zf = zipfile.ZipFile(io.BytesIO(data))
     ends = zipread.member_ends(zf)
-    assert ends == {"a.xml": zf.getinfo("b.xml").header_offset, "b.xml": zf.start_dir}
+    a, b = zf.getinfo("a.xml"), zf.getinfo("b.xml")
+    assert ends == {a: b.header_offset, b: zf.start_dir}
     with pytest.raises(zipfile.BadZipFile, match=r"^Overlapped entries: 'a.xml' \(possible"):
-        read_member(data, zf.getinfo("a.xml"), ends["a.xml"])
+        read_member(data, a, ends[a])
 
 
 def _sharing_one_header(order: tuple[str, str]) -> bytes:
@@ -313,20 +314,22 @@ def test_entries_sharing_one_header_end_as_zipfile_reckons_them(order: tuple[str
     data = _sharing_one_header(order)
     zf = zipfile.ZipFile(io.BytesIO(data))
     ends = zipread.member_ends(zf)
-    assert ends == {order[0]: zf.start_dir, order[1]: 0}
+    first, second = zf.infolist()
+    assert ends == {first: zf.start_dir, second: 0}
     attribute = "_end_offset"  # CPython 3.11.8+, 3.12.2+
     checked = hasattr(zipfile.ZipInfo, attribute)
     if checked:
-        assert {i.filename: getattr(i, attribute) for i in zf.infolist()} == ends
+        assert {i: getattr(i, attribute) for i in zf.infolist()} == ends
     if not checked or order[0] == "B.xml":
         assert zf.read("B.xml") == b"<x/>"  # 3.11.7: no overlap check
+    b, a = zf.getinfo("B.xml"), zf.getinfo("A.xml")
     if order[0] == "B.xml":
-        assert read_member(data, zf.getinfo("B.xml"), ends["B.xml"]) == b"<x/>"
+        assert read_member(data, b, ends[b]) == b"<x/>"
     else:
         with pytest.raises(zipfile.BadZipFile, match=r"^Overlapped entries: 'B.xml'"):
-            read_member(data, zf.getinfo("B.xml"), ends["B.xml"])
+            read_member(data, b, ends[b])
     with pytest.raises(zipfile.BadZipFile, match=r"^(File name in directory|Overlapped)"):
-        read_member(data, zf.getinfo("A.xml"), ends["A.xml"])
+        read_member(data, a, ends[a])
 
 
 def test_a_workbook_with_overlapping_members_is_not_written() -> None:
@@ -353,7 +356,7 @@ def test_members_zipfile_writes_do_not_overlap(method: int) -> None:
         zf = zipfile.ZipFile(io.BytesIO(package))
         ends = zipread.member_ends(zf)
         for info in zf.infolist():
-            assert read_member(package, info, ends[info.filename]) == zf.read(info)
+            assert read_member(package, info, ends[info]) == zf.read(info)
 
 
 def test_a_local_name_flagged_utf8_that_is_not_is_refused_by_member() -> None:
@@ -374,3 +377,21 @@ def test_a_local_name_flagged_utf8_that_is_not_is_refused_by_member() -> None:
         read_member(data, info)
     with pytest.raises(WorkbookError, match=f"zip member {SHEET} cannot be read: File name"):
         patch_xlsx(data, [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
+
+
+def test_two_members_of_one_name_each_end_where_the_next_begins() -> None:
+    """A zip may list two members of one name (two ``xl/`` folder entries): each has its
+    own end. Keyed by name (until 2026-12-08), the first one's end was the second's."""
+    members = [("xl/", b"", 0, 0, 0), ("a.xml", b"<a/>", 4, zlib.crc32(b"<a/>"), 0)]
+    members += [("xl/", b"", 0, 0, 0)]
+    data = _raw_zip(members)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    first, a, second = zf.infolist()
+    ends = zipread.member_ends(zf)
+    assert (ends[first], ends[a], ends[second]) == (
+        a.header_offset,
+        second.header_offset,
+        zf.start_dir,
+    )
+    for info in zf.infolist():
+        assert read_member(data, info, ends[info]) == zf.read(info)
