@@ -93,8 +93,11 @@ class Package:
             raise WorkbookError(f"not a valid .xlsx (zip) file: {exc}") from None
         names = [i.filename for i in self.infos]
         seen: dict[str, str] = {}
-        for name in names:
-            refuse_twin(seen, name.replace("\\", "/").lower(), name)
+        # A folder entry (``xl/``) is no part: two of one name are copied as they are, as
+        # the read skips them (until 2026-12-08 refused as two members for one part).
+        for info in self.infos:
+            if not info.is_dir():
+                refuse_twin(seen, info.filename.replace("\\", "/").lower(), info.filename)
         for info in self.infos:  # the bytes may be newer than those read (``_holds``)
             refuse_unsafe_member(info)
         total = sum(i.file_size for i in self.infos)
