@@ -35,7 +35,7 @@ LOCAL_SIGNATURE = b"PK\x03\x04"
 #: a zip's bytes as read here: held, viewed, or a map of its file (the rollup's splice)
 Bytes = bytes | memoryview | mmap.mmap
 _UTF8_NAME = 0x800
-_ENCRYPTED = 0x1 | 0x40
+_ENCRYPTED = 0x1 | 0x40 | 0x2000  # as zipwrite.ENCRYPTED
 _PATCHED = 0x20
 
 

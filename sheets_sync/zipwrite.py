@@ -44,7 +44,7 @@ LIMIT = _MARK
 _UTF8 = 0x800
 #: what a message about a damaged team file's zip tells the team to do
 AGAIN = "save the file again in Excel or LibreOffice"
-ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
+ENCRYPTED = 0x1 | 0x40 | 0x2000  # traditional, strong, central directory encryption
 #: What a copy (and ``rezip``) writes version needed 20 and no flag but UTF-8 for: bzip2
 #: or LZMA need a higher version and their own flag bits, so they are refused (and a
 #: workbook's member in any other method by ``safety.refuse_unsafe_member``).

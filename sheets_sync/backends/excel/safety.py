@@ -27,7 +27,7 @@ from sheets_sync.errors import (
     WorkbookTooLargeError,
 )
 from sheets_sync.zipread import read_member
-from sheets_sync.zipwrite import METHODS
+from sheets_sync.zipwrite import METHODS, shown
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -211,14 +211,29 @@ def refuse_twin(seen: dict[str, str], key: str, name: str, source: str | None = 
 _METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64"}
 
 
+#: APPNOTE 6.3.x 4.4.4's encryption bits of a member's flags, each refused by member:
+#: bit 0 (encrypted), bit 6 (strong encryption, set with bit 0 by every tool that sets
+#: it; ``zipfile`` raises "strong encryption (flag bit 6)" as an unsupported compression)
+#: and bit 13 (the central directory encrypted, the local header's values masked; a copy
+#: wrote the member without the bit, its bytes as they were). Until 2026-12-08 only bit
+#: 0 was checked here, and none named the member.
+_ENCRYPTION = (
+    (0x40, "strong encryption, flag bit 6"),
+    (0x2000, "central directory encryption, flag bit 13"),
+    (0x1, "flag bit 0"),
+)
+
+
 def refuse_unsafe_member(info: zipfile.ZipInfo, source: str | None = None) -> None:
     """Refuse an encrypted zip member, or one in a compression other than stored or
     deflate, before anything opens it (directory entries too: a copy reads them)."""
-    if info.flag_bits & 0x1:
-        raise EncryptedWorkbookError(
-            "the workbook's zip entries are encrypted; save it without a password",
-            source=source,
-        )
+    for bit, how in _ENCRYPTION:
+        if info.flag_bits & bit:
+            raise EncryptedWorkbookError(
+                f"zip member {shown(info)} is encrypted ({how}); save the workbook without "
+                "a password",
+                source=source,
+            )
     if info.compress_type not in METHODS:
         method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
         raise UnsafeWorkbookError(

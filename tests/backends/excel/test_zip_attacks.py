@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellWrite
 from tests.backends.excel.zipcraft import (
@@ -284,3 +285,29 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
 def test_a_zip_that_cannot_be_kept_is_refused_untouched(case: str, tmp_path: Path) -> None:
     make, phrase = REFUSED[case]
     assert phrase in str(_refused(tmp_path, make()))
+
+
+@pytest.mark.parametrize(
+    ("bits", "how"),
+    [
+        (0x40, "strong encryption, flag bit 6"),  # alone: zipfile's "unsupported compression"
+        (0x41, "strong encryption, flag bit 6"),  # as APPNOTE has it: with bit 0
+        (0x2000, "central directory encryption, flag bit 13"),  # copied, the bit dropped
+        (0x1, "flag bit 0"),
+    ],
+)
+@pytest.mark.parametrize("name", [SHEET, PICTURE])
+def test_each_encryption_bit_is_refused_by_member(
+    bits: int, how: str, name: str, tmp_path: Path
+) -> None:
+    """APPNOTE 4.4.4: bit 0 encrypted, bit 6 strong encryption, bit 13 the central
+    directory encrypted (the local header's values masked). Until 2026-12-08 only bit 0
+    was checked, by no member: a sheet with bit 6 was "an unsupported zip compression",
+    a picture with bit 13 written without the bit."""
+    members = [replace(m, flags=bits) if m.name == name.encode() else m for m in team_members()]
+    data = build(members)
+    line = f"sales.xlsx: zip member {name} is encrypted ({how}); save the workbook without a"
+    assert str(_refused(tmp_path, data)).startswith(line)
+    with pytest.raises(WorkbookError) as read:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["Sheet"])
+    assert str(read.value).startswith(line)
