@@ -149,6 +149,23 @@ def read_member(data: Bytes, info: zipfile.ZipInfo, end: int | None = None) -> b
     return out
 
 
+def unnamed(exc: Exception, info: zipfile.ZipInfo) -> str:
+    """``read_member``'s error without the member's name, which the message of the
+    rollup's splice (``rollup/bulkzip.py``) and of the write-back's read
+    (``backends/excel/patch.py``, until 2026-12-08 naming it twice) names once (the
+    splice's until 2026-12-07 twice: ``... sheet1.xml cannot be read: Bad CRC-32 for file
+    '...sheet1.xml'``; the other texts, a local header's name that differs or is not the
+    UTF-8 it is flagged, and an overlap, named it again until later that day):
+    ``Bad CRC-32``, ``File name in the local header is flagged UTF-8 and is not: ...``,
+    ``File name in directory and header b'...' differ.``, ``Overlapped entries (possible
+    zip bomb)``."""
+    reason = str(exc).replace(f" for file {info.filename!r}", "")
+    for name in {info.filename, info.orig_filename}:
+        for named, bare in ((f": {name!r} ", " "), (f" of {name!r}", ""), (f" {name!r}", "")):
+            reason = reason.replace(named, bare)
+    return reason
+
+
 def _inflate(raw: bytes | memoryview, size: int, by_zlib: bool = False) -> tuple[bytes, bool]:
     """The first ``size`` bytes ``raw`` inflates to, and whether its stream ended: never
     more than ``size`` + 1 bytes inflated (a max_length of 0 would be no bound). A stream

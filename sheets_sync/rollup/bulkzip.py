@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sheets_sync.errors import WorkbookError
-from sheets_sync.zipread import member_ends, read_member
+from sheets_sync.zipread import member_ends, read_member, unnamed
 from sheets_sync.zipwrite import DeflatingMember, ZipWriter, shown
 
 #: zlib's level for the spliced sheets if ``isal`` fails to import (``sheets_sync.deflate``):
@@ -47,25 +47,10 @@ def rewrite(path: Path, tmp: Path, names: Mapping[str, int], fill: Fill) -> None
                 data = read_member(view, info, ends[info])  # ISA-L (zipread)
             except (zipfile.BadZipFile, EOFError) as exc:  # a bare BadZipFile until 2026-12-07
                 raise WorkbookError(
-                    f"zip member {shown(info)} cannot be read: {_reason(exc, info)}",
+                    f"zip member {shown(info)} cannot be read: {unnamed(exc, info)}",
                     source=str(path),
                 ) from None
             with out.deflating(info, ZLIB_LEVEL) as member:
                 fill(index, data, member)
             del data  # before the next sheet's rows are rendered
         out.close()
-
-
-def _reason(exc: Exception, info: zipfile.ZipInfo) -> str:
-    """``read_member``'s error without the member's name, which the message names once
-    (until 2026-12-07 twice: ``... sheet1.xml cannot be read: Bad CRC-32 for file
-    '...sheet1.xml'``; the other texts, a local header's name that differs or is not the
-    UTF-8 it is flagged, and an overlap, named it again until later that day):
-    ``Bad CRC-32``, ``File name in the local header is flagged UTF-8 and is not: ...``,
-    ``File name in directory and header b'...' differ.``, ``Overlapped entries (possible
-    zip bomb)``."""
-    reason = str(exc).replace(f" for file {info.filename!r}", "")
-    for name in {info.filename, info.orig_filename}:
-        for named, bare in ((f": {name!r} ", " "), (f" of {name!r}", ""), (f" {name!r}", "")):
-            reason = reason.replace(named, bare)
-    return reason

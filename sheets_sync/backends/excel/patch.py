@@ -50,7 +50,8 @@ from sheets_sync.errors import (
     WorkbookTooLargeError,
 )
 from sheets_sync.grid import CellStyle, CellWrite, as_typed
-from sheets_sync.zipread import member_ends, read_member
+from sheets_sync.zipread import member_ends, read_member, unnamed
+from sheets_sync.zipwrite import shown
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -118,7 +119,8 @@ class Package:
             try:  # inflated by ISA-L, checked as zipfile checks it (``read_member``)
                 data = read_member(self.data, info, self.ends[info])
             except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
-                raise WorkbookError(f"zip member {name} cannot be read: {exc}") from None
+                why = unnamed(exc, info)  # named once (until 2026-12-08 twice)
+                raise WorkbookError(f"zip member {shown(info)} cannot be read: {why}") from None
             if len(data) <= 1 << 20:  # a big one is not held twice (read, then rezipped)
                 self._read[name] = data
         return data

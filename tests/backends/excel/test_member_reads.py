@@ -395,3 +395,31 @@ def test_two_members_of_one_name_each_end_where_the_next_begins() -> None:
     )
     for info in zf.infolist():
         assert read_member(data, info, ends[info]) == zf.read(info)
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [
+        ("wrong CRC", "Bad CRC-32"),
+        ("local header names another member", "File name in directory and header "),
+        ("local header signature", "Bad magic number for file header"),
+        ("damaged deflate stream", "the member's deflate stream is damaged: "),
+    ],
+)
+def test_a_damaged_member_s_line_names_it_once(how: str, reason: str) -> None:
+    """As the rollup's splice words it (``zipread.unnamed``): until 2026-12-08 the
+    write-back's line named the member twice (``zip member xl/worksheets/sheet1.xml cannot
+    be read: Bad CRC-32 for file 'xl/worksheets/sheet1.xml'``)."""
+    method, damage = DAMAGE[how]
+    with pytest.raises(WorkbookError) as caught:
+        patch_xlsx(damage(_package(method)), [CellWrite("Data", 2, 2, 7.0)], name="sales.xlsx")
+    line = str(caught.value)
+    assert line.startswith(f"Data: zip member {SHEET} cannot be read: {reason}")
+    assert line.count("sheet1.xml") == 1
+    if how == "wrong CRC":
+        assert line == f"Data: zip member {SHEET} cannot be read: Bad CRC-32"
+    if how == "local header names another member":
+        assert line == (
+            f"Data: zip member {SHEET} cannot be read: File name in directory and header "
+            "b'xl/worksheets/Sheet1.xml' differ."
+        )
