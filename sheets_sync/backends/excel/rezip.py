@@ -32,11 +32,8 @@ from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import LOCAL, LOCAL_SIGNATURE, extra_fields, local_header
 from sheets_sync.zipwrite import AGAIN as _AGAIN
-from sheets_sync.zipwrite import LIMIT, METHODS, ZipWriter, checked_name, zip_name
+from sheets_sync.zipwrite import ZipWriter, checked_name, zip_name
 from sheets_sync.zipwrite import shown as _shown
-
-#: zipwrite's zip64 limit and methods, named here as tests compare (and patch) them
-__all__ = ["LIMIT", "METHODS", "rezip"]
 
 
 def rezip(
