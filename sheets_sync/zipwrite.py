@@ -13,10 +13,11 @@ every team file here too, with ``raw``: each member's name and compressed bytes 
 found them.
 
 Every member keeps its name, order, timestamp, attributes and comment; the copied ones
-their method and their name's very bytes and UTF-8 flag too, as ``rezip`` keeps them
-(extra fields are dropped: xlsxwriter writes none). A member to copy in a method other
-than stored or deflated, or encrypted, is refused (``WorkbookError``, naming the workbook
-and the member); xlsxwriter writes none.
+their method, their name's very bytes and UTF-8 flag and their local and central extra
+fields byte for byte too, as ``rezip`` keeps them (``raw``'s ``extras``: all but a
+zip64 field, which is the writer's; until 2026-12-08 extra fields were dropped). A
+member to copy in a method other than stored or deflated, or encrypted, is refused
+(``WorkbookError``, naming the workbook and the member); xlsxwriter writes none.
 """
 
 from __future__ import annotations
@@ -83,7 +84,16 @@ class ZipWriter:
             raise WorkbookError(
                 f"zip member {shown(info)} cannot be read: truncated", source=self._source
             )
-        self.raw(info, name, flags, info.compress_type, info.CRC, raw, info.file_size)
+        self.raw(
+            info,
+            name,
+            flags,
+            info.compress_type,
+            info.CRC,
+            raw,
+            info.file_size,
+            (extra, info.extra),
+        )
 
     def raw(
         self,
@@ -94,14 +104,20 @@ class ZipWriter:
         crc: int,
         raw: bytes,
         size: int,
+        extras: tuple[bytes, bytes] = (b"", b""),
     ) -> None:
         """A member written as ``raw``, its compressed bytes in ``method`` (``size`` and
         ``crc``: its inflated ones'), under ``name`` as these bytes with ``flags`` (the
-        UTF-8 bit); its date, attributes and comment ``info``'s. Sizes of 4 GiB or more
-        go in zip64 extra fields (``rezip``: copied members keep their bytes). Stored
-        or deflated only, and never encrypted (a ``WorkbookError``)."""
+        UTF-8 bit); its date, attributes and comment ``info``'s. ``extras``: its local
+        and central extra fields as a copy keeps them, byte for byte but for a zip64
+        field (``without_zip64``): its sizes and offset are this writer's. Sizes of 4 GiB
+        or more go in zip64 extra fields, written first (as ``zipfile`` writes them).
+        Stored or deflated only, and never encrypted (a ``WorkbookError``)."""
         if method not in METHODS or info.flag_bits & ENCRYPTED:
             self._refuse(info, method)
+        local_extra, central_extra = extras
+        if local_extra or central_extra:  # rare: most tools write none
+            local_extra, central_extra = without_zip64(local_extra), without_zip64(central_extra)
         csize, out = len(raw), self._out
         at = out.tell()
         if size < LIMIT and csize < LIMIT and at < LIMIT:
@@ -109,27 +125,29 @@ class ZipWriter:
             # copies every member of a team file here (rezip), ~1 us a member less
             date, time = dos_date_time(info.date_time)
             header = (20, flags, method, time, date, crc, csize, size)
-            out.write(LOCAL.pack(LOCAL_SIGNATURE, *header, len(name), 0))
+            out.write(LOCAL.pack(LOCAL_SIGNATURE, *header, len(name), len(local_extra)))
             out.write(name)
+            if local_extra:
+                out.write(local_extra)
             out.write(raw)
             entry = CENTRAL.pack(
                 b"PK\x01\x02",
                 (info.create_system << 8) | 20,
                 *header,
                 len(name),
-                0,
+                len(central_extra),
                 len(info.comment),
                 0,
                 info.internal_attr,
                 info.external_attr,
                 at,
             )
-            self._central.append(entry + name + info.comment)
+            self._central.append(entry + name + central_extra + info.comment)
             return
         zip64 = max(size, csize) >= LIMIT
-        at = self._local(info, name, flags, method, crc, csize, size, zip64)
+        at = self._local(info, name, flags, method, crc, csize, size, zip64, local_extra)
         out.write(raw)
-        self._entry(info, name, flags, method, crc, csize, size, at, zip64)
+        self._entry(info, name, flags, method, crc, csize, size, at, zip64, central_extra)
 
     def _refuse(self, info: zipfile.ZipInfo, method: int) -> None:
         if method not in METHODS or info.flag_bits & ENCRYPTED:
@@ -171,14 +189,15 @@ class ZipWriter:
         csize: int,
         size: int,
         zip64: bool,
+        kept: bytes = b"",
     ) -> int:
         date, time = dos_date_time(info.date_time)
         offset = self._out.tell()
         if zip64:
             header = (45, flags, method, time, date, crc, _MARK, _MARK)
-            extra = _EXTRA64.pack(1, 16, size, csize)
+            extra = _fits(info, _EXTRA64.pack(1, 16, size, csize) + kept, self._source)
         else:
-            header, extra = (20, flags, method, time, date, crc, csize, size), b""
+            header, extra = (20, flags, method, time, date, crc, csize, size), kept
         self._out.write(LOCAL.pack(LOCAL_SIGNATURE, *header, len(name), len(extra)))
         self._out.write(name + extra)
         return offset
@@ -194,11 +213,14 @@ class ZipWriter:
         size: int,
         offset: int,
         zip64: bool,
+        kept: bytes = b"",
     ) -> None:
-        """The central directory's record of a member (zip64 fields only where they must)."""
+        """The central directory's record of a member (zip64 fields only where they must;
+        ``kept``: the extra fields a copy keeps, after them)."""
         date, time = dos_date_time(info.date_time)
         big = [v for v in (size, csize, offset) if v >= LIMIT]
         extra = struct.pack(f"<2H{len(big)}Q", 1, 8 * len(big), *big) if big else b""
+        extra = _fits(info, extra + kept, self._source)
         version = 45 if zip64 or big else 20
         entry = CENTRAL.pack(
             b"PK\x01\x02",
@@ -279,6 +301,36 @@ class DeflatingMember:
             self.close()
 
 
+def without_zip64(extra: bytes) -> bytes:
+    """A header's extra field as a copy keeps it: byte for byte (its order, unknown ids,
+    trailing bytes too few for a field) but for its zip64 fields (id 0x0001), whose sizes
+    and offset were the source's and are the writer's to set. ``extra`` itself when it
+    holds none (the rule): no copy."""
+    at, kept, pieces = 0, 0, []
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<2H", extra, at)
+        if kind == 1:
+            pieces.append(extra[kept:at])
+            kept = min(at + 4 + size, len(extra))
+        at += 4 + size
+    if not pieces:
+        return extra
+    pieces.append(extra[kept:])
+    return b"".join(pieces)
+
+
+def _fits(info: zipfile.ZipInfo, extra: bytes, source: str | None) -> bytes:
+    """``extra`` as a header's 16-bit length holds it: a kept extra field of 65,5xx bytes
+    and the zip64 field a member of 4 GiB needs do not fit (a ``WorkbookError``)."""
+    if len(extra) > 0xFFFF:
+        raise WorkbookError(
+            f"zip member {shown(info)} cannot be copied: its extra fields and the zip64 "
+            f"field its size needs pass 65,535 bytes ({AGAIN})",
+            source=source,
+        )
+    return extra
+
+
 def zip_name(filename: str) -> tuple[bytes, int]:
     """As ``zipfile`` encodes a name: ASCII as it is, else UTF-8 with flag bit 11."""
     try:
@@ -328,8 +380,8 @@ def refuse_unicode_path(
     """Refuse a member whose Info-ZIP Unicode path extra (0x7075, in either header, its
     CRC that header's name bytes') names it otherwise than that header does (``local``:
     the local name as its flag decodes it): the name 7-Zip, Windows or a newer Python's
-    ``zipfile`` reads, which the copy (header bytes kept, extras dropped) would lose, a
-    member renamed (until 2026-12-07 written so)."""
+    ``zipfile`` reads, which the copy lost while it dropped extras, a member renamed
+    (until 2026-12-07 written so); the zip's names disagree, the team's to mend."""
     headers = [(local, raw, extra)] if extra else []
     if info.extra:  # most members have none: their central name is not encoded again
         headers.append((info.orig_filename, _central_bytes(info), info.extra))

@@ -15,8 +15,11 @@ first, so that refusal is only defensive. Bytes before the first member are kept
 those between members or after the last (``_gaps``).
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
-comment; extra fields (timestamps, alignment padding) are dropped, and a member whose
-Unicode path extra (0x7075) names it otherwise than its header is refused. Replaced members are
+comment; a copied one its local and central extra fields (timestamps, Excel's padding
+0xa220, ids no one knows) byte for byte, but for a zip64 field, whose values are the
+writer's (``zipwrite.without_zip64``; until 2026-12-08 every extra field was dropped);
+a replaced one none. A member whose Unicode path extra (0x7075) names it otherwise than
+its header is refused. Replaced members are
 deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to import).
 """
 
@@ -59,13 +62,15 @@ def rezip(
     for info in infos:
         if info.filename in removed:
             continue
-        name, flags = _name_as_written(data, info)
+        name, flags, extra = _header(data, info)
         body = changed.get(info.filename)
-        if body is None:
+        if body is None:  # its extra fields kept (until 2026-12-08 dropped)
             raw, crc, size = _raw(data, info), info.CRC, info.file_size
+            extras = (extra, info.extra)
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
-        writer.raw(info, name, flags, info.compress_type, crc, raw, size)
+            extras = (b"", b"")
+        writer.raw(info, name, flags, info.compress_type, crc, raw, size, extras)
         out.write(gaps.get(info, b""))
     writer.close(comment)
     return out.getvalue()
@@ -166,7 +171,14 @@ def _descriptor(data: bytes, start: int, end: int, info: zipfile.ZipInfo, zip64:
 
 
 def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
-    """A member's name bytes and UTF-8 flag exactly as its local header has them, by
+    """``_header``'s name bytes and UTF-8 flag."""
+    name, flags, _ = _header(data, info)
+    return name, flags
+
+
+def _header(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int, bytes]:
+    """A member's name bytes and UTF-8 flag exactly as its local header has them, and its
+    local extra field (a copy keeps it), by
     ``zipwrite.checked_name``'s rules (the ones ``ZipWriter.copy`` keeps): a local name
     that is not the central directory's, or a Unicode path extra naming it otherwise, is
     refused. Names ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a
@@ -178,8 +190,9 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     try:
         flags, name_end, body = local_header(data, at)
     except zipfile.BadZipFile:
-        return zip_name(info.filename)
-    return checked_name(info, data[at + LOCAL.size : name_end], flags, data[name_end:body])
+        return (*zip_name(info.filename), b"")
+    extra = data[name_end:body]
+    return (*checked_name(info, data[at + LOCAL.size : name_end], flags, extra), extra)
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
