@@ -62,14 +62,14 @@ def rezip(
     for info in infos:
         if info.filename in removed:
             continue
-        name, flags, extra = _header(data, info)
+        name, flags, extra, start = _header(data, info)
         body = changed.get(info.filename)
         if body is None:  # its extra fields kept (until 2026-12-08 dropped)
-            raw, crc, size = _raw(data, info), info.CRC, info.file_size
+            raw, crc, size = _raw(data, info, start), info.CRC, info.file_size
             extras = (extra, info.extra)
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
-            extras = (b"", b"")
+            extras = _NONE
         writer.raw(info, name, flags, info.compress_type, crc, raw, size, extras)
         out.write(gaps.get(info, b""))
     writer.close(comment)
@@ -172,13 +172,17 @@ def _descriptor(data: bytes, start: int, end: int, info: zipfile.ZipInfo, zip64:
 
 def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     """``_header``'s name bytes and UTF-8 flag."""
-    name, flags, _ = _header(data, info)
+    name, flags, _, _ = _header(data, info)
     return name, flags
 
 
-def _header(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int, bytes]:
-    """A member's name bytes and UTF-8 flag exactly as its local header has them, and its
-    local extra field (a copy keeps it), by
+_NONE = (b"", b"")  # an edited member's extra fields
+
+
+def _header(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int, bytes, int | None]:
+    """A member's name bytes and UTF-8 flag exactly as its local header has them, its
+    local extra field (a copy keeps it) and where its compressed bytes start (None: the
+    header cannot be read; one parse a member, where ``_raw`` parsed it again), by
     ``zipwrite.checked_name``'s rules (the ones ``ZipWriter.copy`` keeps): a local name
     that is not the central directory's, or a Unicode path extra naming it otherwise, is
     refused. Names ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a
@@ -190,15 +194,19 @@ def _header(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int, bytes]:
     try:
         flags, name_end, body = local_header(data, at)
     except zipfile.BadZipFile:
-        return (*zip_name(info.filename), b"")
+        name, flags = zip_name(info.filename)
+        return name, flags, b"", None
     extra = data[name_end:body]
-    return (*checked_name(info, data[at + LOCAL.size : name_end], flags, extra), extra)
+    name, flags = checked_name(info, data[at + LOCAL.size : name_end], flags, extra)
+    return name, flags, extra, body
 
 
-def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A member's compressed bytes, found through its local header."""
+def _raw(data: bytes, info: zipfile.ZipInfo, start: int | None = None) -> bytes:
+    """A member's compressed bytes, from ``start`` (``_header``'s) or found through its
+    local header."""
     try:
-        start = local_header(data, info.header_offset)[2]
+        if start is None:
+            start = local_header(data, info.header_offset)[2]
     except zipfile.BadZipFile:
         raise WorkbookError(
             f"zip member {_shown(info)} cannot be read: bad local header (the zip is "
