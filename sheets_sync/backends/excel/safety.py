@@ -459,6 +459,8 @@ def with_parts(data: bytes, bodies: Mapping[str, bytes], source: str) -> bytes:
         zipfile.ZipFile(out, "w") as z,
     ):
         for info in src.infolist():
+            if info.is_dir():  # nothing to calamine; two ``xl/`` had zipfile warn on stderr
+                continue  # (``Duplicate name``) until 2026-12-08
             body = bodies.get(normalise_part_name(info.filename).lower())
             if body is None:
                 with unzip_errors(source, info.filename):

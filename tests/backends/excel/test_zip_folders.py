@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import python_calamine
 
+from sheets_sync.backends.excel.safety import with_parts
 from tests.backends.excel.test_zip_gaps import _insert, _offsets
 from tests.backends.excel.test_zip_prefix import orphan
 from tests.backends.excel.zipcraft import Member, build, team_file, team_members, write_back
@@ -73,3 +75,18 @@ def test_libreoffice_reads_two_folder_entries_before_and_after_a_write(tmp_path:
     write_back(file)
     csv = convert(file, "csv", tmp_path / "after").read_text()
     assert "synced" in csv and csv.startswith("hello")
+
+
+def test_the_mended_copy_calamine_reads_leaves_folder_entries_out() -> None:
+    """``with_parts`` (a tab with error codes or padded numbers) wrote every entry through
+    ``zipfile``, which warned ``Duplicate name: 'xl/'`` on stderr, a source line in the
+    night's output, until 2026-12-08; the copy is calamine's alone, and a folder is
+    nothing to it."""
+    src, _ = _two_folders()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        copy = with_parts(src, {"xl/styles.xml": b"<x/>"}, "sales.xlsx")
+    with zipfile.ZipFile(io.BytesIO(src)) as before, zipfile.ZipFile(io.BytesIO(copy)) as after:
+        files = [i.filename for i in before.infolist() if not i.is_dir()]
+        assert [i.filename for i in after.infolist()] == files
+        assert after.read("xl/styles.xml") == b"<x/>"
