@@ -7,7 +7,7 @@ import copy
 from typing import Any
 
 from sheets_sync.emulator.cellvalues import is_empty, render
-from sheets_sync.emulator.errors import bad_request
+from sheets_sync.emulator.errors import FieldError, bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import normalize_format, refresh_cell
 from sheets_sync.emulator.formulas import recalc
@@ -129,7 +129,7 @@ def merge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     elif kind == "MERGE_ROWS":
         blocks = [(r, r + 1, c0, c1) for r in range(r0, r1)]
     else:
-        raise bad_request(f"Invalid requests[0].mergeCells: unknown mergeType {kind}")
+        raise bad_request(f"unknown mergeType {kind}")  # batch_update names the request
     for b0, b1, d0, d1 in blocks:
         grid = {
             "startRowIndex": b0,
@@ -141,10 +141,7 @@ def merge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
             continue
         area.sheet.merges = [m for m in area.sheet.merges if not _contains(grid, m)]
         if any(_overlaps(grid, m) for m in area.sheet.merges):
-            raise bad_request(
-                "Invalid requests[0].mergeCells: You can't merge cells that are already merged "
-                "with another range."
-            )
+            raise bad_request("You can't merge cells that are already merged with another range.")
         for r in range(b0, b1):
             for c in range(d0, d1):
                 cell = area.sheet.cells.get((r, c))
@@ -191,6 +188,9 @@ def sort_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
             cells[(r0 + i, c)] = cell
     return None
 
+
+#: the enum a wrong ``pasteType`` is named by, as Google's JSON parse names it
+_PASTE_TYPE = "type.googleapis.com/google.apps.sheets.v4.PasteType"
 
 #: What each ``pasteType`` takes from a source cell, as the Sheets API's PasteType enum
 #: documents it (developers.google.com/sheets/api/reference/rest/v4/spreadsheets/request
@@ -299,7 +299,9 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
         target = dst.sheet
     kind = str(req.get("pasteType") or "PASTE_NORMAL")
     if kind not in _PASTED:
-        raise bad_request(f"Invalid value at 'requests[0].copy_paste.paste_type' ({kind})")
+        # an enum's wrong value: Google's JSON parse names the request by its own index and
+        # kind (until 2026-12-07 always 'requests[0].copy_paste', a cutPaste's too)
+        raise FieldError("paste_type", req.get("pasteType"), _PASTE_TYPE)
     if kind == "PASTE_CONDITIONAL_FORMATTING":
         raise bad_request(
             "pasteType PASTE_CONDITIONAL_FORMATTING is not modelled: the emulator copies no "

@@ -49,10 +49,10 @@ def _shift_ranges(sheet: Sheet, dimension: str, start: int, delta: int) -> None:
 def insert_dimension(book: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int) -> None:
     axis, count = _axis(dimension), end - start
     if start < 0 or count <= 0:
-        raise bad_request("Invalid requests[0].insertDimension: range is empty")
+        raise bad_request("range is empty")  # batch_update names the request
     if start > sheet.grid[_count_key(dimension)]:
         raise bad_request(
-            f"Invalid requests[0].insertDimension: range.startIndex ({start}) must be less than "
+            f"range.startIndex ({start}) must be less than "
             f"or equal to the sheet's {'row' if axis == 0 else 'column'} count"
         )
     moved = {}
@@ -99,7 +99,7 @@ def delete_dimension(book: Spreadsheet, sheet: Sheet, dimension: str, start: int
 
 def append_dimension(sheet: Sheet, dimension: str, length: int) -> None:
     if length <= 0:
-        raise bad_request("Invalid requests[0].appendDimension: length must be positive")
+        raise bad_request("length must be positive")  # batch_update names the request
     sheet.grid[_count_key(dimension)] += length
 
 

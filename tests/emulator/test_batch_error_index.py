@@ -1,0 +1,117 @@
+"""A refused request of a batch is named by its own index, as Google names it: until
+2026-12-07 mergeCells, copyPaste's paste type and insert/appendDimension said
+``requests[0]`` whichever request failed (updateCells' fix, ``test_sheet_ids.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from sheets_sync.emulator import Emulator
+
+pytestmark = pytest.mark.emulator
+
+GROW = {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 5}}
+_GRID = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0}
+
+
+def _refused(emulator: Emulator, second: dict[str, Any]) -> str:
+    """The 400's message for a batch whose second request is ``second``; the batch, the
+    first request too, is not applied."""
+    key = emulator.create_spreadsheet("t", {"S": [["a", "b"], ["c", "d"]]})
+    message = _refused_on(emulator, key, second)
+    assert emulator.values(key, "S!A1:B2") == [["a", "b"], ["c", "d"]]
+    return message
+
+
+def _refused_on(emulator: Emulator, key: str, second: dict[str, Any]) -> str:
+    resp = requests.post(
+        f"{emulator.url}/v4/spreadsheets/{key}:batchUpdate",
+        json={"requests": [GROW, second]},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=5,
+    )
+    assert resp.status_code == 400, resp.text
+    return str(resp.json()["error"]["message"])
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (
+            {"mergeCells": {"range": {**_GRID, "endColumnIndex": 2}, "mergeType": "MERGE_X"}},
+            "Invalid requests[1].mergeCells: unknown mergeType MERGE_X",
+        ),
+        (
+            {
+                "insertDimension": {
+                    "range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 3, "endIndex": 3}
+                }
+            },
+            "Invalid requests[1].insertDimension: range is empty",
+        ),
+        (
+            {
+                "insertDimension": {
+                    "range": {
+                        "sheetId": 0,
+                        "dimension": "COLUMNS",
+                        "startIndex": 900,
+                        "endIndex": 901,
+                    }
+                }
+            },
+            "Invalid requests[1].insertDimension: range.startIndex (900) must be less than or "
+            "equal to the sheet's column count",
+        ),
+        (
+            {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 0}},
+            "Invalid requests[1].appendDimension: length must be positive",
+        ),
+        (
+            {
+                "copyPaste": {
+                    "source": {**_GRID, "endColumnIndex": 1},
+                    "destination": {**_GRID, "startColumnIndex": 3, "endColumnIndex": 4},
+                    "pasteType": "PASTE_X",
+                }
+            },
+            "Invalid value at 'requests[1].copy_paste.paste_type' "
+            '(type.googleapis.com/google.apps.sheets.v4.PasteType), "PASTE_X"',
+        ),
+        (
+            {
+                "cutPaste": {
+                    "source": {**_GRID, "endColumnIndex": 1},
+                    "destination": {"sheetId": 0, "rowIndex": 0, "columnIndex": 3},
+                    "pasteType": "PASTE_X",
+                }
+            },
+            "Invalid value at 'requests[1].cut_paste.paste_type' "
+            '(type.googleapis.com/google.apps.sheets.v4.PasteType), "PASTE_X"',
+        ),
+    ],
+)
+def test_a_refused_request_is_named_by_its_own_index(
+    emulator: Emulator, second: dict[str, Any], message: str
+) -> None:
+    assert _refused(emulator, second) == message
+
+
+def test_a_merge_over_a_merge_is_named_by_its_own_index(emulator: Emulator) -> None:
+    key = emulator.create_spreadsheet("t", {"S": [["a", "b"], ["c", "d"]]})
+    merge = {"mergeCells": {"range": {**_GRID, "endColumnIndex": 2}, "mergeType": "MERGE_ROWS"}}
+    resp = requests.post(
+        f"{emulator.url}/v4/spreadsheets/{key}:batchUpdate",
+        json={"requests": [merge]},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=5,
+    )
+    assert resp.status_code == 200, resp.text
+    over = {"range": {**_GRID, "startRowIndex": 0, "endColumnIndex": 1}, "mergeType": "MERGE_ALL"}
+    assert _refused_on(emulator, key, {"mergeCells": over}) == (
+        "Invalid requests[1].mergeCells: You can't merge cells that are already merged with "
+        "another range."
+    )
