@@ -4,10 +4,10 @@ under each valueRenderOption / dateTimeRenderOption."""
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 from typing import Any
 
+from sheets_sync.emulator.numbers import format_pattern, general_format, grouped, section_tokens
 from sheets_sync.emulator.state import Cell
 
 #: Google's day 0. The product's is ``domain.values.EXCEL_EPOCH``; the emulator stands in
@@ -43,19 +43,6 @@ def json_number(value: float) -> int | float:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     return value
-
-
-def general_format(value: float) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
-def _grouped(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
 
 
 # Date-time pattern tokens, as documented at developers.google.com/sheets/api/guides/formats:
@@ -104,7 +91,7 @@ def _date_section(pattern: str) -> str | None:
     time token: judged by that section, as ``numfmt.shows_date_or_time`` and calamine
     judge one (``0;yyyy`` shows a number, ``yyyy;0`` a date; until 2026-12-07 any
     section's token made a date, and the whole pattern, ``;`` and all, was shown)."""
-    tokens = _section(pattern, 1.0)
+    tokens = section_tokens(pattern, 1.0)
     section = "".join(tokens) if tokens is not None else ""
     return section if _shows_date_time(section) else None
 
@@ -196,85 +183,10 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     if kind in DATE_TYPES and (section := _date_section(pattern)) is not None:
         return format_date_time(value, section)
     if not pattern and kind == "CURRENCY":  # the type's en_US default, $1,000.12
-        return f"{'-' if value < 0 else ''}${_grouped(abs(value), 2)}"
+        return f"{'-' if value < 0 else ''}${grouped(abs(value), 2)}"
     if not pattern:
         return f"{value * 100:.0f}%" if kind == "PERCENT" else general_format(value)
-    tokens = _section(pattern, value)
-    if tokens is None:
-        return general_format(value)
-    runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
-    digits = tokens[runs[0]] if runs else ""
-    decimals = sum(c in "0#?" for c in digits.partition(".")[2])
-    # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
-    # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
-    # 2026-12-07, which the reader and Google count as no percentage
-    if "%" in tokens:
-        value *= 100
-    elif pattern.startswith('"$"'):  # a CURRENCY type's pattern decides, as any type's
-        # ({CURRENCY, '#,##0.00 "EUR"'} showed $1,234.50 until 2026-12-07)
-        sign = "-" if value < 0 else ""
-        return f"{sign}${_grouped(abs(value), decimals)}"
-    shown = _grouped(value, decimals) if "," in digits else f"{value:.{decimals}f}"
-    out: list[str] = []
-    for i, token in enumerate(tokens):
-        if i in runs:  # the number, shown once (at the first run of digit places)
-            out.append(shown if i == runs[0] else "")
-        elif token[0] == '"':
-            out.append(token[1:-1])
-        elif token[0] == "\\":
-            out.append(token[1:])
-        elif token[0] == "_":
-            out.append(" ")
-        elif token[0] not in "*[":  # a fill, a [colour] or [condition]: nothing shown
-            out.append(token)
-    return "".join(out)
-
-
-#: a number pattern's tokens, by Google's guide (developers.google.com/sheets/api/guides/
-#: formats): quoted text, a ``\``-escaped character, ``_`` or ``*`` and the character after
-#: it, a ``[colour]`` or ``[condition]`` (none nested: a ``[`` with another before its ``]``
-#: is one character, as ``numfmt`` splits sections; until 2026-12-07 ``[a[<1]`` was one
-#: bracket and ``0[;0%[Red]`` one section), a run of digit places, or one other character
-_NUMBER_TOKEN = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]\[]*\]|\.?[0#?][0#?,.]*|.', re.DOTALL)
-_PLACES = re.compile(r"\.?[0#?]")
-#: a ``[condition]``, its number read one way only (``\d+\.?\d*`` split a digit run
-#: every way it could: a 16,000-digit condition took 5 s, until 2026-12-07)
-_CONDITION = re.compile(
-    r"\[\s*(<=|>=|<>|<|>|=)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*\]"
-)
-_HOLDS = {
-    "<": operator.lt,
-    ">": operator.gt,
-    "=": operator.eq,
-    "<=": operator.le,
-    ">=": operator.ge,
-    "<>": operator.ne,
-}
-
-
-def _section(pattern: str, value: float) -> list[str] | None:
-    """The tokens of the section (between ``;``) that shows ``value``. A positive one: the
-    first section whose ``[condition]`` it meets, else the first with none after those
-    (``0;0%`` shows 1 as 1, ``[>=1]0;0%`` 0.5 as 50%); until 2026-12-07 always the first,
-    where the reader judged a ``%`` in any section. Zero and negative values take the
-    first (their own sections are not modelled, docs/emulator.md). A lone section whose
-    ``[condition]`` a positive ``value`` does not meet: ``None``, the number shown as
-    ``General`` shows it, as LibreOffice does (``[<1]0%`` shows 1 as 1, 0.5 as 50%; until
-    2026-12-07 by that section, 1 as 100%)."""
-    sections: list[list[str]] = [[]]
-    for token in _NUMBER_TOKEN.findall(pattern):
-        if token == ";":
-            sections.append([])
-        else:
-            sections[-1].append(token)
-    if value > 0:
-        for part in sections:
-            condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
-            if condition is None or _HOLDS[condition[1]](value, float(condition[2])):
-                return part
-        if len(sections) == 1:
-            return None
-    return sections[0]
+    return format_pattern(value, pattern)
 
 
 #: what a cell in error shows (its ``formattedValue``), by Google's ``ErrorType``

@@ -8,7 +8,8 @@ import math
 import struct
 from typing import Any
 
-from sheets_sync.emulator.cellvalues import format_number, general_format, json_number
+from sheets_sync.emulator.cellvalues import format_number, json_number
+from sheets_sync.emulator.numbers import general_format
 from sheets_sync.emulator.state import Cell
 
 _COLOR_KEYS = ("red", "green", "blue", "alpha")

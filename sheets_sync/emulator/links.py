@@ -19,7 +19,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from sheets_sync.emulator.cellvalues import format_number, general_format
+from sheets_sync.emulator.cellvalues import format_number
+from sheets_sync.emulator.numbers import general_format
 from sheets_sync.emulator.state import Cell
 
 RUNS = "textFormatRuns"

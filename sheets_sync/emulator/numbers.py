@@ -1,0 +1,101 @@
+"""How a number shows under a number pattern or as General (Google's automatic format),
+in the en_US locale: apart from ``cellvalues``, which turns input into cells and shows
+dates, so that neither grows past what one reader can hold."""
+
+from __future__ import annotations
+
+import operator
+import re
+
+
+def general_format(value: float) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def grouped(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def format_pattern(value: float, pattern: str) -> str:
+    """``value`` under a number ``pattern`` (no date or time element)."""
+    tokens = section_tokens(pattern, value)
+    if tokens is None:
+        return general_format(value)
+    runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
+    digits = tokens[runs[0]] if runs else ""
+    decimals = sum(c in "0#?" for c in digits.partition(".")[2])
+    # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
+    # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
+    # 2026-12-07, which the reader and Google count as no percentage
+    if "%" in tokens:
+        value *= 100
+    elif pattern.startswith('"$"'):  # a CURRENCY type's pattern decides, as any type's
+        # ({CURRENCY, '#,##0.00 "EUR"'} showed $1,234.50 until 2026-12-07)
+        sign = "-" if value < 0 else ""
+        return f"{sign}${grouped(abs(value), decimals)}"
+    shown = grouped(value, decimals) if "," in digits else f"{value:.{decimals}f}"
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if i in runs:  # the number, shown once (at the first run of digit places)
+            out.append(shown if i == runs[0] else "")
+        elif token[0] == '"':
+            out.append(token[1:-1])
+        elif token[0] == "\\":
+            out.append(token[1:])
+        elif token[0] == "_":
+            out.append(" ")
+        elif token[0] not in "*[":  # a fill, a [colour] or [condition]: nothing shown
+            out.append(token)
+    return "".join(out)
+
+
+#: a number pattern's tokens, by Google's guide (developers.google.com/sheets/api/guides/
+#: formats): quoted text, a ``\``-escaped character, ``_`` or ``*`` and the character after
+#: it, a ``[colour]`` or ``[condition]`` (none nested: a ``[`` with another before its ``]``
+#: is one character, as ``numfmt`` splits sections; until 2026-12-07 ``[a[<1]`` was one
+#: bracket and ``0[;0%[Red]`` one section), a run of digit places, or one other character
+_NUMBER_TOKEN = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]\[]*\]|\.?[0#?][0#?,.]*|.', re.DOTALL)
+_PLACES = re.compile(r"\.?[0#?]")
+#: a ``[condition]``, its number read one way only (``\d+\.?\d*`` split a digit run
+#: every way it could: a 16,000-digit condition took 5 s, until 2026-12-07)
+_CONDITION = re.compile(
+    r"\[\s*(<=|>=|<>|<|>|=)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*\]"
+)
+_HOLDS = {
+    "<": operator.lt,
+    ">": operator.gt,
+    "=": operator.eq,
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<>": operator.ne,
+}
+
+
+def section_tokens(pattern: str, value: float) -> list[str] | None:
+    """The tokens of the section (between ``;``) that shows ``value``. A positive one: the
+    first section whose ``[condition]`` it meets, else the first with none after those
+    (``0;0%`` shows 1 as 1, ``[>=1]0;0%`` 0.5 as 50%); until 2026-12-07 always the first,
+    where the reader judged a ``%`` in any section. Zero and negative values take the
+    first (their own sections are not modelled, docs/emulator.md). A lone section whose
+    ``[condition]`` a positive ``value`` does not meet: ``None``, the number shown as
+    ``General`` shows it, as LibreOffice does (``[<1]0%`` shows 1 as 1, 0.5 as 50%; until
+    2026-12-07 by that section, 1 as 100%)."""
+    sections: list[list[str]] = [[]]
+    for token in _NUMBER_TOKEN.findall(pattern):
+        if token == ";":
+            sections.append([])
+        else:
+            sections[-1].append(token)
+    if value > 0:
+        for part in sections:
+            condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
+            if condition is None or _HOLDS[condition[1]](value, float(condition[2])):
+                return part
+        if len(sections) == 1:
+            return None
+    return sections[0]
