@@ -7,7 +7,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from sheets_sync.emulator.numbers import format_pattern, general_format, grouped, section_tokens
+from sheets_sync.emulator.numbers import (
+    format_pattern,
+    general_format,
+    grouped,
+    percent,
+    section_tokens,
+)
 from sheets_sync.emulator.state import Cell
 
 #: Google's day 0. The product's is ``domain.values.EXCEL_EPOCH``; the emulator stands in
@@ -185,7 +191,7 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     if not pattern and kind == "CURRENCY":  # the type's en_US default, $1,000.12
         return f"{'-' if value < 0 else ''}${grouped(abs(value), 2)}"
     if not pattern:
-        return f"{value * 100:.0f}%" if kind == "PERCENT" else general_format(value)
+        return percent(value) if kind == "PERCENT" else general_format(value)
     return format_pattern(value, pattern)
 
 

@@ -4,6 +4,8 @@ dates, so that neither grows past what one reader can hold."""
 
 from __future__ import annotations
 
+import decimal
+import math
 import operator
 import re
 
@@ -17,8 +19,39 @@ def general_format(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
+#: room for every digit of a double shown to a fixed number of places (1e308 to 0.01)
+_WIDE = decimal.Context(prec=800, rounding=decimal.ROUND_HALF_UP)
+
+
+def decimal_of(value: float) -> decimal.Decimal:
+    """The double as Google (and Excel) round it for display: its decimal to 15
+    significant digits, so 2.675 (2.67499999999999982...) is 2.675 and shows as 2.68."""
+    return decimal.Decimal(f"{value:.15g}")
+
+
+def fixed(value: float | decimal.Decimal, decimals: int, thousands: bool = False) -> str:
+    """``value`` to ``decimals`` places, a half rounded away from zero as Google rounds it
+    (0.5 shows 1, 2.5 shows 3, -2.5 shows -3); Python's ``f"{v:.0f}"`` rounded half to
+    even, on the binary double (until 2026-12-08: 0.5 showed 0, 2.675 as 2.67). A NaN or
+    infinity shows as Python writes it, as General shows it."""
+    if not isinstance(value, decimal.Decimal):  # a float, or an in-process caller's int
+        value = float(value)
+        if not math.isfinite(value):
+            return f"{value:,.{decimals}f}" if thousands else f"{value:.{decimals}f}"
+        value = decimal_of(value)
+    rounded = value.quantize(decimal.Decimal(1).scaleb(-decimals), context=_WIDE)
+    return f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
+
+
 def grouped(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
+    return fixed(value, decimals, thousands=True)
+
+
+def percent(value: float) -> str:
+    """A PERCENT type's en_US default with no pattern: whole percents (0.125 shows 13%)."""
+    if not math.isfinite(value):
+        return f"{value * 100:.0f}%"
+    return f"{fixed(decimal_of(value).scaleb(2), 0)}%"
 
 
 def format_pattern(value: float, pattern: str) -> str:
@@ -32,13 +65,14 @@ def format_pattern(value: float, pattern: str) -> str:
     # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
     # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
     # 2026-12-07, which the reader and Google count as no percentage
+    number: float | decimal.Decimal = value
     if "%" in tokens:
-        value *= 100
+        number = decimal_of(value).scaleb(2) if math.isfinite(value) else float(value) * 100
     elif pattern.startswith('"$"'):  # a CURRENCY type's pattern decides, as any type's
         # ({CURRENCY, '#,##0.00 "EUR"'} showed $1,234.50 until 2026-12-07)
         sign = "-" if value < 0 else ""
         return f"{sign}${grouped(abs(value), decimals)}"
-    shown = grouped(value, decimals) if "," in digits else f"{value:.{decimals}f}"
+    shown = fixed(number, decimals, thousands="," in digits)
     out: list[str] = []
     for i, token in enumerate(tokens):
         if i in runs:  # the number, shown once (at the first run of digit places)

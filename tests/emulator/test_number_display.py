@@ -1,0 +1,46 @@
+"""How a number shows (its ``formattedValue``) under a number pattern, as Google shows it,
+read over HTTP by real gspread: each case a value, a pattern and the exact text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gspread
+import pytest
+from gspread.utils import ValueRenderOption
+
+pytestmark = pytest.mark.emulator
+
+
+def shown(gc: gspread.Client, values: list[Any], number_format: dict[str, Any]) -> list[str]:
+    """``values`` written RAW down column A, formatted by ``number_format`` (gspread's
+    repeatCell), read back as FORMATTED_VALUE."""
+    ws = gc.create("display").sheet1
+    ws.update([[v] for v in values], "A1", raw=True)
+    ws.format(f"A1:A{len(values)}", {"numberFormat": number_format})
+    got = ws.get(f"A1:A{len(values)}", value_render_option=ValueRenderOption.formatted)
+    return [row[0] if row else "" for row in got]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "values", "texts"),
+    [
+        ("0", [0.5, 1.5, 2.5, -0.5, -2.5], ["1", "2", "3", "-1", "-3"]),
+        ("0.00", [2.675, 1.005, 1.015, -2.675], ["2.68", "1.01", "1.02", "-2.68"]),
+        ("#,##0.00", [1234567.125, 0.125], ["1,234,567.13", "0.13"]),
+        ("0%", [0.125, 0.005], ["13%", "1%"]),
+        ("0.0%", [0.0115, 0.00125], ["1.2%", "0.1%"]),
+    ],
+)
+def test_a_half_rounds_away_from_zero_on_the_fifteen_digit_decimal(
+    gc: gspread.Client, pattern: str, values: list[float], texts: list[str]
+) -> None:
+    """Google, as Excel, rounds the double's 15-significant-digit decimal, a half away
+    from zero: the emulator rounded the binary double half to even (until 2026-12-08 0.5
+    showed 0, 2.5 2 and 2.675 2.67)."""
+    assert shown(gc, values, {"type": "NUMBER", "pattern": pattern}) == texts
+
+
+def test_a_type_default_rounds_a_half_away_from_zero(gc: gspread.Client) -> None:
+    assert shown(gc, [0.125, 0.005], {"type": "PERCENT"}) == ["13%", "1%"]
+    assert shown(gc, [2.675, 0.005], {"type": "CURRENCY"}) == ["$2.68", "$0.01"]
