@@ -65,13 +65,15 @@ def format_pattern(value: float, pattern: str) -> str:
     # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
     # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
     # 2026-12-07, which the reader and Google count as no percentage
-    number: float | decimal.Decimal = value
+    # a negative shown by a section of its own sign (here, for now, always) has its minus
+    # before the whole text, as Google and Excel put it: ``"$"0.00`` and ``\$0.00`` show
+    # -5 as -$5.00 (until 2026-12-08 $-5.00, the sign at the digits, but for a pattern
+    # starting with ``"$"``, which alone was read as dollars)
+    sign = "-" if value < 0 else ""
+    size = abs(float(value))
+    number: float | decimal.Decimal = size
     if "%" in tokens:
-        number = decimal_of(value).scaleb(2) if math.isfinite(value) else float(value) * 100
-    elif pattern.startswith('"$"'):  # a CURRENCY type's pattern decides, as any type's
-        # ({CURRENCY, '#,##0.00 "EUR"'} showed $1,234.50 until 2026-12-07)
-        sign = "-" if value < 0 else ""
-        return f"{sign}${grouped(abs(value), decimals)}"
+        number = decimal_of(size).scaleb(2) if math.isfinite(size) else size * 100
     shown = fixed(number, decimals, thousands="," in digits)
     out: list[str] = []
     for i, token in enumerate(tokens):
@@ -85,7 +87,7 @@ def format_pattern(value: float, pattern: str) -> str:
             out.append(" ")
         elif token[0] not in "*[":  # a fill, a [colour] or [condition]: nothing shown
             out.append(token)
-    return "".join(out)
+    return sign + "".join(out)
 
 
 #: a number pattern's tokens, by Google's guide (developers.google.com/sheets/api/guides/

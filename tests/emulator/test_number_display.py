@@ -44,3 +44,22 @@ def test_a_half_rounds_away_from_zero_on_the_fifteen_digit_decimal(
 def test_a_type_default_rounds_a_half_away_from_zero(gc: gspread.Client) -> None:
     assert shown(gc, [0.125, 0.005], {"type": "PERCENT"}) == ["13%", "1%"]
     assert shown(gc, [2.675, 0.005], {"type": "CURRENCY"}) == ["$2.68", "$0.01"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "texts"),
+    [
+        ('"$"0.00', ["-$5.00", "$1234.50"]),
+        ("\\$0.00", ["-$5.00", "$1234.50"]),
+        ('[Red]"$"#,##0.00', ["-$5.00", "$1,234.50"]),
+        ('"$"#,##0.00" USD"', ["-$5.00 USD", "$1,234.50 USD"]),
+        ('0.00" kg"', ["-5.00 kg", "1234.50 kg"]),
+    ],
+)
+def test_a_negative_has_its_sign_before_a_leading_literal(
+    gc: gspread.Client, pattern: str, texts: list[str]
+) -> None:
+    """The minus goes before the whole text, as Google shows -5 under ``"$"0.00``: until
+    2026-12-08 after a ``\\$`` or ``[Red]"$"`` ($-5.00), and a pattern starting with
+    ``"$"`` was read as dollars alone (its comma-less digits grouped, its " USD" lost)."""
+    assert shown(gc, [-5, 1234.5], {"type": "NUMBER", "pattern": pattern}) == texts
