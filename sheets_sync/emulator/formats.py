@@ -9,7 +9,7 @@ import struct
 from typing import Any
 
 from sheets_sync.emulator.cellvalues import format_number, json_number
-from sheets_sync.emulator.numbers import general_format
+from sheets_sync.emulator.numbers import format_text, general_format
 from sheets_sync.emulator.state import Cell
 
 _COLOR_KEYS = ("red", "green", "blue", "alpha")
@@ -84,7 +84,7 @@ def refresh_cell(cell: Cell) -> None:
         cell["formattedValue"] = general_format(bool(entered["boolValue"]))
     elif "stringValue" in entered:
         cell["effectiveValue"] = {"stringValue": entered["stringValue"]}
-        cell["formattedValue"] = entered["stringValue"]
+        cell["formattedValue"] = format_text(entered["stringValue"], (fmt or {}).get("pattern"))
     elif "formulaValue" in entered:
         pass  # the caller runs formulas.recalc once per request batch
     elif "errorValue" in entered:

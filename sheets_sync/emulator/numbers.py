@@ -56,7 +56,7 @@ def percent(value: float) -> str:
 
 def format_pattern(value: float, pattern: str) -> str:
     """``value`` under a number ``pattern`` (no date or time element)."""
-    tokens = section_tokens(pattern, value)
+    tokens, signed = _number_section(pattern, value)
     if tokens is None:
         return general_format(value)
     runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
@@ -65,11 +65,11 @@ def format_pattern(value: float, pattern: str) -> str:
     # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
     # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
     # 2026-12-07, which the reader and Google count as no percentage
-    # a negative shown by a section of its own sign (here, for now, always) has its minus
-    # before the whole text, as Google and Excel put it: ``"$"0.00`` and ``\$0.00`` show
-    # -5 as -$5.00 (until 2026-12-08 $-5.00, the sign at the digits, but for a pattern
-    # starting with ``"$"``, which alone was read as dollars)
-    sign = "-" if value < 0 else ""
+    # a negative shown by a section that is not its own (``signed``) has its minus before
+    # the whole text, as Google and Excel put it: ``"$"0.00`` and ``\$0.00`` show -5 as
+    # -$5.00 (until 2026-12-08 $-5.00, the sign at the digits, but for a pattern starting
+    # with ``"$"``, which alone was read as dollars); its own section shows none of it
+    sign = "-" if value < 0 and signed else ""
     size = abs(float(value))
     number: float | decimal.Decimal = size
     if "%" in tokens:
@@ -79,15 +79,31 @@ def format_pattern(value: float, pattern: str) -> str:
     for i, token in enumerate(tokens):
         if i in runs:  # the number, shown once (at the first run of digit places)
             out.append(shown if i == runs[0] else "")
-        elif token[0] == '"':
-            out.append(token[1:-1])
-        elif token[0] == "\\":
-            out.append(token[1:])
-        elif token[0] == "_":
-            out.append(" ")
-        elif token[0] not in "*[":  # a fill, a [colour] or [condition]: nothing shown
-            out.append(token)
+        else:
+            out.append(_literal(token))
     return sign + "".join(out)
+
+
+def format_text(text: str, pattern: str | None) -> str:
+    """A text value under a pattern: its fourth section's, ``@`` the text (``0;0;0;"n/a: "@``
+    shows "x" as "n/a: x"), as the guide's ``[POSITIVE];[NEGATIVE];[ZERO];[TEXT]`` has
+    it; with no fourth section, the text itself (until 2026-12-08 always the text)."""
+    sections = _split(pattern or "")
+    if len(sections) < 4:
+        return text
+    return "".join(text if token == "@" else _literal(token) for token in sections[3])
+
+
+def _literal(token: str) -> str:
+    """What a token other than digit places shows: quoted text, an escaped character, a
+    space for ``_x``; nothing for a fill (``*x``), a ``[colour]`` or ``[condition]``."""
+    if token[0] == '"':
+        return token[1:-1]
+    if token[0] == "\\":
+        return token[1:]
+    if token[0] == "_":
+        return " "
+    return "" if token[0] in "*[" else token
 
 
 #: a number pattern's tokens, by Google's guide (developers.google.com/sheets/api/guides/
@@ -112,21 +128,53 @@ _HOLDS = {
 }
 
 
-def section_tokens(pattern: str, value: float) -> list[str] | None:
-    """The tokens of the section (between ``;``) that shows ``value``. A positive one: the
-    first section whose ``[condition]`` it meets, else the first with none after those
-    (``0;0%`` shows 1 as 1, ``[>=1]0;0%`` 0.5 as 50%); until 2026-12-07 always the first,
-    where the reader judged a ``%`` in any section. Zero and negative values take the
-    first (their own sections are not modelled, docs/emulator.md). A lone section whose
-    ``[condition]`` a positive ``value`` does not meet: ``None``, the number shown as
-    ``General`` shows it, as LibreOffice does (``[<1]0%`` shows 1 as 1, 0.5 as 50%; until
-    2026-12-07 by that section, 1 as 100%)."""
+def _split(pattern: str) -> list[list[str]]:
+    """``pattern``'s tokens, by section (the parts between ``;`` outside literals)."""
     sections: list[list[str]] = [[]]
     for token in _NUMBER_TOKEN.findall(pattern):
         if token == ";":
             sections.append([])
         else:
             sections[-1].append(token)
+    return sections
+
+
+def _number_section(pattern: str, value: float) -> tuple[list[str] | None, bool]:
+    """The tokens of the section that shows ``value``, and whether a negative one is shown
+    with its minus (``signed``), by the guide's ``[POSITIVE];[NEGATIVE];[ZERO];[TEXT]``:
+    one section shows every number, a negative with its minus; a second shows a negative
+    with none of its own (``0;(0)`` shows -5 as (5)); a third shows zero (``0;(0);"-"``
+    shows 0 as -). A pattern with a ``[condition]`` in its number sections shows each
+    number by the first section whose condition it meets, else the first with none after
+    those (``section_tokens``), a negative with its minus. Until 2026-12-08 zero and
+    negative numbers took the first section, with the minus."""
+    if value > 0:
+        return section_tokens(pattern, value), False
+    sections = _split(pattern)
+    numbers = sections[:3]
+    if any(_CONDITION.fullmatch(t) for part in numbers for t in part):
+        for part in numbers:
+            condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
+            if condition is None or _HOLDS[condition[1]](value, float(condition[2])):
+                return part, True
+        return None, True
+    if value < 0:
+        return (numbers[1], False) if len(numbers) > 1 else (numbers[0], True)
+    if value == 0 and len(numbers) > 2:
+        return numbers[2], False
+    return numbers[0], True  # zero by the first section, or NaN
+
+
+def section_tokens(pattern: str, value: float) -> list[str] | None:
+    """The tokens of the section (between ``;``) that shows ``value``. A positive one: the
+    first section whose ``[condition]`` it meets, else the first with none after those
+    (``0;0%`` shows 1 as 1, ``[>=1]0;0%`` 0.5 as 50%); until 2026-12-07 always the first,
+    where the reader judged a ``%`` in any section. Zero and negative values take the
+    first here (``_number_section`` chooses theirs). A lone section whose
+    ``[condition]`` a positive ``value`` does not meet: ``None``, the number shown as
+    ``General`` shows it, as LibreOffice does (``[<1]0%`` shows 1 as 1, 0.5 as 50%; until
+    2026-12-07 by that section, 1 as 100%)."""
+    sections = _split(pattern)
     if value > 0:
         for part in sections:
             condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)

@@ -63,3 +63,32 @@ def test_a_negative_has_its_sign_before_a_leading_literal(
     2026-12-08 after a ``\\$`` or ``[Red]"$"`` ($-5.00), and a pattern starting with
     ``"$"`` was read as dollars alone (its comma-less digits grouped, its " USD" lost)."""
     assert shown(gc, [-5, 1234.5], {"type": "NUMBER", "pattern": pattern}) == texts
+
+
+@pytest.mark.parametrize(
+    ("pattern", "texts"),
+    [
+        ('0;(0);"-"', ["5", "(5)", "-"]),
+        ("0.00;0.00", ["5.00", "5.00", "0.00"]),  # a negative's own section: no minus
+        ('"$"#,##0.00;("$"#,##0.00)', ["$5.00", "($5.00)", "$0.00"]),
+        ("0;[Red]-0", ["5", "-5", "0"]),  # the minus it shows is its own literal
+        ('0;;"zero"', ["5", "", "zero"]),  # an empty section shows nothing
+        ("0.0", ["5.0", "-5.0", "0.0"]),  # one section: every number, the minus before
+        ('[<0]"low";0', ["5", "-low", "0"]),  # a condition chooses, the minus kept
+    ],
+)
+def test_zero_and_negative_numbers_are_shown_by_their_own_sections(
+    gc: gspread.Client, pattern: str, texts: list[str]
+) -> None:
+    """``[POSITIVE];[NEGATIVE];[ZERO];[TEXT]``, as Google's guide has it: until 2026-12-08
+    zero and negative numbers took the first section, with the minus (``0;(0);"-"``
+    showed -5 as -5 and 0 as 0)."""
+    assert shown(gc, [5, -5, 0], {"type": "NUMBER", "pattern": pattern}) == texts
+
+
+def test_text_is_shown_by_the_fourth_section(gc: gspread.Client) -> None:
+    """A text value under a pattern of four sections: the fourth, ``@`` the text (until
+    2026-12-08 the text as typed); under fewer, the text itself."""
+    number_format = {"type": "NUMBER", "pattern": '0;(0);"-";"n/a: "@'}
+    assert shown(gc, ["late", 5, -5], number_format) == ["n/a: late", "5", "(5)"]
+    assert shown(gc, ["late"], {"type": "NUMBER", "pattern": "0;(0);0"}) == ["late"]
