@@ -9,16 +9,6 @@ import math
 import operator
 import re
 
-
-def general_format(value: float) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
 #: room for every digit of a double shown to a fixed number of places (1e308 to 0.01)
 _WIDE = decimal.Context(prec=800, rounding=decimal.ROUND_HALF_UP)
 
@@ -27,6 +17,43 @@ def decimal_of(value: float) -> decimal.Decimal:
     """The double as Google (and Excel) round it for display: its decimal to 15
     significant digits, so 2.675 (2.67499999999999982...) is 2.675 and shows as 2.68."""
     return decimal.Decimal(f"{value:.15g}")
+
+
+def general_format(value: float) -> str:
+    """A number as General (Google's automatic format) shows it: its 15-significant-digit
+    decimal to at most 10 places, a half away from zero (0.1 + 0.2 shows 0.3); one of
+    1e15 or more, or too small to show a digit there (5.55e-17), in scientific form to 6
+    significant digits, as ``_scientific`` writes it. Until 2026-12-08 every digit of
+    1e308 was shown, and 1e-11 as 0."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    value = float(value)
+    if not math.isfinite(value):
+        return f"{value}"  # an in-process caller's NaN or infinity, as Python writes it
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e15:
+        return _scientific(value)
+    places = decimal_of(value).quantize(decimal.Decimal("1e-10"), context=_WIDE)
+    if places.is_zero():
+        return _scientific(value)
+    text = f"{places:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _scientific(value: float) -> str:
+    """``value`` as General writes a large or small number: 6 significant digits, a half
+    rounded away from zero, no trailing zeros, and a signed exponent of at least two
+    digits (1E+308, 1.23457E+15, 5.55112E-17), as Excel's General and Google's automatic
+    format show it; Google's exact rule is not in its guide or the recorded traffic."""
+    number = decimal_of(abs(value))
+    exponent = number.adjusted()
+    mantissa = number.scaleb(-exponent).quantize(decimal.Decimal("1e-5"), context=_WIDE)
+    if mantissa >= 10:  # 9.999995 rounds up to 10.00000
+        mantissa, exponent = mantissa.scaleb(-1), exponent + 1
+    digits = f"{mantissa:f}".rstrip("0").rstrip(".")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits}E{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
 
 
 def fixed(value: float | decimal.Decimal, decimals: int, thousands: bool = False) -> str:

@@ -12,12 +12,13 @@ from gspread.utils import ValueRenderOption
 pytestmark = pytest.mark.emulator
 
 
-def shown(gc: gspread.Client, values: list[Any], number_format: dict[str, Any]) -> list[str]:
+def shown(gc: gspread.Client, values: list[Any], number_format: dict[str, Any] | None) -> list[str]:
     """``values`` written RAW down column A, formatted by ``number_format`` (gspread's
-    repeatCell), read back as FORMATTED_VALUE."""
+    repeatCell; None: left automatic), read back as FORMATTED_VALUE."""
     ws = gc.create("display").sheet1
     ws.update([[v] for v in values], "A1", raw=True)
-    ws.format(f"A1:A{len(values)}", {"numberFormat": number_format})
+    if number_format is not None:
+        ws.format(f"A1:A{len(values)}", {"numberFormat": number_format})
     got = ws.get(f"A1:A{len(values)}", value_render_option=ValueRenderOption.formatted)
     return [row[0] if row else "" for row in got]
 
@@ -92,3 +93,35 @@ def test_text_is_shown_by_the_fourth_section(gc: gspread.Client) -> None:
     number_format = {"type": "NUMBER", "pattern": '0;(0);"-";"n/a: "@'}
     assert shown(gc, ["late", 5, -5], number_format) == ["n/a: late", "5", "(5)"]
     assert shown(gc, ["late"], {"type": "NUMBER", "pattern": "0;(0);0"}) == ["late"]
+
+
+def test_general_shows_a_large_or_small_number_in_scientific_form(gc: gspread.Client) -> None:
+    """Google's automatic format (and Excel's General) shows a number of 1e15 or more, or
+    one too small for a digit in 10 places, as 6 significant digits and an exponent:
+    until 2026-12-08 the emulator printed every digit of 1e308 and showed 1e-11 as 0."""
+    values = [1e308, -1e308, 1e15, 1234567890123456, 0.1 + 0.2 - 0.3, 1e-11, 9.9999999e20]
+    assert shown(gc, values, None) == [
+        "1E+308",
+        "-1E+308",
+        "1E+15",
+        "1.23457E+15",
+        "5.55112E-17",
+        "1E-11",
+        "1E+21",
+    ]
+
+
+def test_general_shows_up_to_ten_places_of_the_fifteen_digit_decimal(
+    gc: gspread.Client,
+) -> None:
+    """Below 1e15, every digit to 10 places (0.0009765625, as the recorded Google traffic
+    of gspread's CellTest.test_numeric_value shows it), a half rounded away from zero."""
+    values = [999999999999999, 0.0009765625, 0.1 + 0.2, 1 / 3, 2**-11, 2000000.01]
+    assert shown(gc, values, None) == [
+        "999999999999999",
+        "0.0009765625",
+        "0.3",
+        "0.3333333333",
+        "0.0004882813",
+        "2000000.01",
+    ]
