@@ -46,6 +46,11 @@ TABLE = [
     ("0 a/p", False, True),  # a 12-hour marker: a time, as calamine reads an .xlsx
     ("0 AM/PM", False, True),
     ('0 "a/p"', False, False),
+    # a ``[`` with no ``]``: one character, its % outside, a percentage to both; Google's
+    # answer (a refusal, or a display) is not recorded, LibreOffice shows General
+    # (docs/emulator.md; tests/emulator/test_number_display.py)
+    ("[Red0%", True, True),  # unbracketed, Red's d is a day to both
+    ("[<1 0%", True, False),
 ]
 
 

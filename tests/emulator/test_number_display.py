@@ -125,3 +125,15 @@ def test_general_shows_up_to_ten_places_of_the_fifteen_digit_decimal(
         "0.0004882813",
         "2000000.01",
     ]
+
+
+@pytest.mark.parametrize("pattern", ["[Red0%", "[<1 0%"])
+def test_a_bracket_with_no_end_is_taken_and_shows_a_percentage(
+    gc: gspread.Client, pattern: str
+) -> None:
+    """A decision, not a record (docs/emulator.md): the write is taken, as the API's
+    NumberFormat documents no check of a pattern and no capture shows a refusal, and the
+    ``[`` is one character, its ``%`` outside, as ``numfmt`` reads the code (a percent
+    cell, ``tests/test_numfmt_agree.py``); LibreOffice shows such a code as General."""
+    got = shown(gc, [0.5], {"type": "NUMBER", "pattern": pattern})
+    assert got[0].endswith("50%"), got
