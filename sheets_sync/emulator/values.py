@@ -7,6 +7,7 @@ from typing import Any
 
 from sheets_sync.emulator.cellvalues import raw_cell, render, user_entered_cell
 from sheets_sync.emulator.errors import bad_request, invalid_field
+from sheets_sync.emulator.formats import refresh_cell
 from sheets_sync.emulator.formulas import recalc
 from sheets_sync.emulator.ranges import Area, format_area, grid_limit_error, parse_range
 from sheets_sync.emulator.state import Sheet, Spreadsheet
@@ -124,6 +125,9 @@ def write_matrix(sheet: Sheet, top: int, left: int, values: list[list[Any]], opt
             merged = {**keep, **new}
             if fmt:
                 merged["userEnteredFormat"] = fmt
+                # shown in the cell's own format, as Google shows it: until 2026-12-08 a
+                # 5 written into a 0.00 cell showed as General shows it, 5
+                refresh_cell(merged)
             if merged:
                 sheet.cells[key] = merged
             else:

@@ -137,3 +137,16 @@ def test_a_bracket_with_no_end_is_taken_and_shows_a_percentage(
     cell, ``tests/test_numfmt_agree.py``); LibreOffice shows such a code as General."""
     got = shown(gc, [0.5], {"type": "NUMBER", "pattern": pattern})
     assert got[0].endswith("50%"), got
+
+
+def test_a_value_written_into_a_formatted_cell_shows_in_its_format(gc: gspread.Client) -> None:
+    """The format stays the cell's when values.update writes a new value, and shows it:
+    until 2026-12-08 a 5 written RAW (or a typed 5) into a 0.00 cell showed 5."""
+    ws = gc.create("display").sheet1
+    ws.format("A1:B2", {"numberFormat": {"type": "NUMBER", "pattern": '0.00;(0.00);"-";"n/a"'}})
+    ws.update([[5, -2.5], [0, "late"]], "A1", raw=True)
+    ws.update([["7"]], "A3", raw=False)  # no format there: General
+    got = ws.get("A1:B3", value_render_option=ValueRenderOption.formatted)
+    assert got == [["5.00", "(2.50)"], ["-", "n/a"], ["7"]]
+    ws.update([["8"]], "A1", raw=False)
+    assert ws.acell("A1").value == "8.00"

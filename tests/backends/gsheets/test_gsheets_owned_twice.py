@@ -113,12 +113,14 @@ def test_a_team_score_inserted_right_of_the_syncs_is_never_written(
         "cannot tell which is its own (neither is headed in its grey-blue), so nothing in "
         "this file is written; rename your own column"
     ), run.error
-    assert okrs.get(f"{mine}2:{mine}3") == [["0.9"], ["0.1"]]
+    # shown in the 0.00 the inserted column copied from the sync's Score, as Google shows
+    # a typed 0.9 there (the emulator showed 0.9 until 2026-12-08, the format ignored)
+    assert okrs.get(f"{mine}2:{mine}3") == [["0.90"], ["0.10"]]
 
     okrs.update([["My score"]], f"{mine}1", raw=False)  # renamed as the error asks
     run = _night(cfg)  # night 3: the sync writes its own Score, the team's stays as typed
     assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), run.error
-    assert okrs.get(f"{mine}2:{mine}3") == [["0.9"], ["0.1"]]
+    assert okrs.get(f"{mine}2:{mine}3") == [["0.90"], ["0.10"]]
 
 
 def test_a_blank_score_inserted_on_a_fresh_template_is_not_taken(
@@ -162,13 +164,14 @@ def test_a_blank_score_inserted_on_a_fresh_template_is_not_taken(
             "which a column inserted beside its own copies), so nothing in this file is "
             "written; rename your own column"
         ), run.error
-        want = [] if night == 1 else [["0.9"], ["0.1"]]
+        # in the copied 0.00, as Google shows it (0.9 in the emulator until 2026-12-08)
+        want = [] if night == 1 else [["0.90"], ["0.10"]]
         assert okrs.get(f"{mine}3:{mine}4") in (want, [want]), night  # nothing written
         if night == 1:
             okrs.update([[0.9], [0.1]], f"{mine}3", raw=False)
     okrs.update([["My score"]], f"{mine}1", raw=False)  # renamed as the error asks
     run = _night(cfg)
     assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), run.error
-    assert okrs.get(f"{mine}3:{mine}4") == [["0.9"], ["0.1"]]
+    assert okrs.get(f"{mine}3:{mine}4") == [["0.90"], ["0.10"]]
     ours = gspread.utils.rowcol_to_a1(3, at + 1)[:-1]
     assert all(okrs.get(f"{ours}3:{ours}4")), "the sync's own Score written"
