@@ -89,9 +89,6 @@ def format_pattern(value: float, pattern: str) -> str:
     runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
     digits = tokens[runs[0]] if runs else ""
     decimals = sum(c in "0#?" for c in digits.partition(".")[2])
-    # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
-    # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
-    # 2026-12-07, which the reader and Google count as no percentage
     # a negative shown by a section that is not its own (``signed``) has its minus before
     # the whole text, as Google and Excel put it: ``"$"0.00`` and ``\$0.00`` show -5 as
     # -$5.00 (until 2026-12-08 $-5.00, the sign at the digits, but for a pattern starting
@@ -99,6 +96,9 @@ def format_pattern(value: float, pattern: str) -> str:
     sign = "-" if value < 0 and signed else ""
     size = abs(float(value))
     number: float | decimal.Decimal = size
+    # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
+    # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
+    # 2026-12-07, which the reader and Google count as no percentage
     if "%" in tokens:
         number = decimal_of(size).scaleb(2) if math.isfinite(size) else size * 100
     shown = fixed(number, decimals, thousands="," in digits)
