@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,3 +104,73 @@ def test_missing_program_fails_on_ci(
 
     assert _marks(libreoffice.needs_pdftoppm(_a_test())) == []
     assert _marks(libreoffice.needs_libreoffice(_a_test())) == ["libreoffice"]
+
+
+def _crashing_soffice(tmp_path: Path, crashes: int) -> Path:
+    """A ``soffice`` on the PATH that crashes as LibreOffice 7.4 did (its report on stderr)
+    on its first ``crashes`` runs, then converts: writes ``OUTDIR/STEM.FMT``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    runs = tmp_path / "runs"
+    fake = bin_dir / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'n=$(cat "{runs}" 2>/dev/null || echo 0); echo $((n + 1)) > "{runs}"\n'
+        'while [ $# -gt 0 ]; do case "$1" in\n'
+        "  --convert-to) fmt=$2; shift ;; --outdir) out=$2; shift ;; -*) ;; *) src=$1 ;;\n"
+        "esac; shift; done\n"
+        f'if [ "$n" -lt {crashes} ]; then\n'
+        "  echo 'Fatal exception: Signal 11' >&2; echo 'Stack:' >&2\n"
+        "  echo 'libsclo.so(_ZN16ScDocumentImport13setStringCellERK9ScAddress...)' >&2\n"
+        "  exit 1\n"
+        "fi\n"
+        'name=$(basename "$src"); touch "$out/${name%.*}.$fmt"\n'
+    )
+    fake.chmod(0o755)
+    return runs
+
+
+@pytest.fixture
+def crashing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Path]:
+    def make(crashes: int) -> Path:
+        runs = _crashing_soffice(tmp_path, crashes)
+        monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+        return runs
+
+    return make
+
+
+def test_a_crash_run_again_is_a_warning(crashing: Callable[[int], Path], tmp_path: Path) -> None:
+    """The one retry of a LibreOffice crash was silent (until 2026-12-08): a crash that
+    came back night after night passed unseen behind its second run. It is a warning in
+    the run's summary now, naming the file and the top of LibreOffice's report."""
+    runs = crashing(1)
+    with pytest.warns(libreoffice.LibreOfficeCrashed) as seen:
+        out = libreoffice.convert(tmp_path / "company.xlsx", "pdf", tmp_path / "out")
+    assert out == tmp_path / "out" / "company.pdf" and out.exists()
+    assert runs.read_text().strip() == "2"
+    (note,) = [str(w.message) for w in seen]
+    assert note.splitlines()[0] == (
+        "soffice crashed converting company.xlsx to pdf (exit 1); ran again"
+    )
+    assert "Fatal exception: Signal 11" in note and "setStringCell" in note
+
+
+def test_a_second_crash_fails_after_its_warning(
+    crashing: Callable[[int], Path], tmp_path: Path
+) -> None:
+    runs = crashing(2)
+    with (
+        pytest.warns(libreoffice.LibreOfficeCrashed),
+        pytest.raises(RuntimeError, match="Fatal exception: Signal 11"),
+    ):
+        libreoffice.convert(tmp_path / "company.xlsx", "pdf", tmp_path / "out")
+    assert runs.read_text().strip() == "2"
+
+
+def test_no_crash_no_warning(crashing: Callable[[int], Path], tmp_path: Path) -> None:
+    runs = crashing(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", libreoffice.LibreOfficeCrashed)
+        libreoffice.convert(tmp_path / "company.xlsx", "csv", tmp_path / "out")
+    assert runs.read_text().strip() == "1"

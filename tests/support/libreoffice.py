@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -90,6 +91,25 @@ def _profile() -> Path:
     return path
 
 
+#: what LibreOffice writes on stderr when it crashes (its signal handler's report)
+CRASHED = "Fatal exception: Signal"
+#: the lines of a crash report kept in the warning: the signal and the top of its stack
+CRASH_LINES = 12
+
+
+class LibreOfficeCrashed(UserWarning):
+    """LibreOffice crashed on a conversion and was run again (``convert_all``)."""
+
+
+def _crash_note(srcs: list[Path], fmt: str, proc: subprocess.CompletedProcess[str]) -> str:
+    """One line naming the files and the exit code, then the top of LibreOffice's report:
+    enough to tell a recurring crash from a new one across CI logs."""
+    report = proc.stderr[proc.stderr.index(CRASHED) :].splitlines()[:CRASH_LINES]
+    names = ", ".join(src.name for src in srcs)
+    head = f"soffice crashed converting {names} to {fmt} (exit {proc.returncode}); ran again"
+    return "\n".join([head, *report])
+
+
 def convert(
     src: Path, fmt: str, outdir: Path, *, timeout: float = HANG, infilter: str | None = None
 ) -> Path:
@@ -128,10 +148,13 @@ def convert_all(
     ]
     with _LOCK:  # one profile cannot serve two soffice processes at once
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        if "Fatal exception: Signal" in proc.stderr:
+        if CRASHED in proc.stderr:
             # LibreOffice 7.4 itself crashed (seen once on 2026-12-07, SIGSEGV in
             # ScDocumentImport::setStringCell, on a company workbook it read whole in
-            # every other run): it is tried once more; a file that crashes it twice fails
+            # every other run): it is tried once more; a file that crashes it twice fails.
+            # The retry is said in the run's warnings summary: a crash that recurs must
+            # show in CI logs, not pass unseen behind the second run.
+            warnings.warn(LibreOfficeCrashed(_crash_note(srcs, fmt, proc)), stacklevel=2)
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     outs = [outdir / f"{src.stem}.{fmt.split(':', maxsplit=1)[0]}" for src in srcs]
     missing = [out.name for out in outs if not out.exists()]
