@@ -459,13 +459,14 @@ class HistoryStore:
         """The ``teams``' alerts of the run went out: their KR statuses as the run scored
         them become their alert baseline. For a shard, whose night is recorded by the
         merge; a whole sync marks its teams as it confirms their snapshot
-        (``settle_pending``). ``teams`` are named as ``first_runs`` names them."""
+        (``settle_pending``). ``teams`` are named as ``first_runs`` names them; marked
+        in the order of their names, as ``settle_pending`` marks them (``history_alerts.mark``)."""
         from sheets_sync.sync.team_rows import KEY_RESULT, rows_for
 
         pick = _picker(KEY_RESULT, ("KR ID", "Status"))
         as_of = result.context.as_of.isoformat()
         with self._connect() as conn, transaction(conn):
-            for run in first_runs(result.runs):
+            for run in sorted(first_runs(result.runs), key=lambda run: run.team):
                 rows = rows_for(run, result.context) if run.team in teams else None
                 if rows is not None:
                     statuses = map(pick, rows.key_results)

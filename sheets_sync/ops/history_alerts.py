@@ -75,8 +75,12 @@ def seed(conn: sqlite3.Connection) -> None:
 
 def mark(conn: sqlite3.Connection, as_of: str, teams: Collection[str]) -> None:
     """The ``teams``' alerts of ``as_of`` went out (or there were none): their snapshot
-    of that night, as recorded now, is what the next night compares with."""
-    for team in teams:
+    of that night, as recorded now, is what the next night compares with. Written team
+    by team in the order of their names, each team's KRs in sheet order (``seq``): the
+    ``teams`` come as a set, whose order is the string hashes' (another in every
+    process) and, past a few teams, the order the teams finished, which ``--workers``
+    changes; the table's rows followed it (until 2026-12-08)."""
+    for team in sorted(teams):
         conn.execute("DELETE FROM alert_baseline WHERE team=?", (team,))
         conn.execute(
             "INSERT INTO alert_baseline (team, kr_id, status) SELECT team, kr_id, status "
