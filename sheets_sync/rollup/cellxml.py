@@ -57,11 +57,15 @@ def number_text(v: float) -> str:
     return str(int(v)) if v.is_integer() and -_EXACT_INT < v < _EXACT_INT else repr(v)
 
 
-def _blank(v: Any) -> bool:
+def blank(v: Any) -> bool:
+    """Whether ``v`` is a blank cell, in the workbook, the Google rollup and the export
+    alike (``export.finite_numbers``): a missing value, an empty text, and a number that
+    is not finite (NaN, inf, -inf): an .xlsx number cell holds a finite double only,
+    and JSON, which the Sheets API reads, has no number for one."""
     if v is None:
         return True
     if isinstance(v, float):
-        return math.isnan(v)
+        return not math.isfinite(v)
     if isinstance(v, str):
         return v == ""  # xlsxwriter writes an empty string as no value too
     return bool(pd.isna(v))
@@ -69,7 +73,7 @@ def _blank(v: Any) -> bool:
 
 def _cell(letters: str, r: str, v: Any, style: str, kind: str) -> str:
     """One cell of any value: the general (slow) path behind the renderers below."""
-    if _blank(v):
+    if blank(v):
         return ""
     if kind == "auto":
         is_number = isinstance(v, int | float) and not isinstance(v, bool)
@@ -81,8 +85,8 @@ def _cell(letters: str, r: str, v: Any, style: str, kind: str) -> str:
         return f'<c r="{ref}"{style} t="inlineStr">{inline}</c>'
     if kind == "bool":
         return f'<c r="{ref}"{style} t="b"><v>{int(bool(v))}</v></c>'
-    number = float(v)
-    return "" if math.isinf(number) else f'<c r="{ref}"{style}><v>{number_text(number)}</v></c>'
+    number = float(v)  # not a float (a numpy float32, a Decimal), so not asked above
+    return f'<c r="{ref}"{style}><v>{number_text(number)}</v></c>' if math.isfinite(number) else ""
 
 
 #: (column letters, row numbers as text, values, style attributes) -> cells

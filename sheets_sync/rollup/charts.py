@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.scoring import band
+from sheets_sync.rollup.cellxml import blank
 from sheets_sync.rollup.schema import columns
 
 KR_COLOURS = {
@@ -68,11 +69,12 @@ def add_charts(
         zip(labels, summary["Average objective score"], strict=True), start=1
     ):
         ws.write_string(r, 0, label)
-        if not pd.isna(score):
-            ws.write_number(r, 1, float(score), score_fmt)
+        shown = None if blank(score) else float(score)  # inf too: a blank, as on the Summary
+        if shown is not None:  # (until 2026-12-08 a TypeError, and no rollup)
+            ws.write_number(r, 1, shown, score_fmt)
         ws.write_number(r, 2, rules.yellow, score_fmt)
         ws.write_number(r, 3, rules.green, score_fmt)
-        colour = _band_colour(None if pd.isna(score) else float(score), rules)
+        colour = _band_colour(shown, rules)
         points.append({"fill": {"color": colour}})
     # the labels whole (at most LABEL_CHARS): at 24, two cut names printed alike
     ws.set_column(0, 0, max(24, max(map(len, labels), default=0) + 1))

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -99,9 +100,25 @@ def export_tables(
     for name, frame in rollup.tables.items():
         path = out_dir / f"{name}.{fmt}"
         writer = _write_csv if fmt == "csv" else _write_parquet
-        atomic_write(path, partial(writer, frame, name))
+        atomic_write(path, partial(writer, finite_numbers(frame, name), name))
         paths.append(path)
     return paths
+
+
+def finite_numbers(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` with each infinite number of its number columns blank, as the workbook's
+    and the Google rollup's cells are (``cellxml.blank``): the CSV said ``inf`` and the
+    Parquet held it (until 2026-12-08) where finance's pivot of the workbook saw a blank.
+    NaN is blank already (CSV empty, Parquet null). The frame itself when none is."""
+    out = frame
+    for col in TABLES[table]:
+        if col.kind is not Kind.NUMBER:
+            continue
+        values = frame[col.name]
+        if np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)).any():
+            out = out.copy() if out is frame else out
+            out[col.name] = values.where(~np.isinf(values))
+    return out
 
 
 def _write_csv(frame: pd.DataFrame, table: str, path: Path) -> None:

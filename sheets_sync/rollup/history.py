@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from sheets_sync.errors import HistoryError
 from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
+from sheets_sync.rollup.cellxml import blank
 from sheets_sync.rollup.digits import shown_cells
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
@@ -223,8 +224,10 @@ def write_history(
     records: list[dict[Any, Any]] = company.to_dict("records")
     for r, rec in enumerate(records, start=2):
         trends.write_datetime(r, 0, pd.Timestamp(rec["date"]).to_pydatetime(), formats["date"])
-        trends.write_number(r, 1, float(rec["score"]), formats["number"])
-        trends.write_number(r, 2, float(rec["expected"]), formats["number"])
+        for c, name in ((1, "score"), (2, "expected")):
+            value = float(rec[name])  # a mean of hand-edited 1e308 scores is inf: blank, as
+            if not blank(value):  # every rollup cell (until 2026-12-08 a TypeError, no rollup)
+                trends.write_number(r, c, value, formats["number"])
     last = 1 + len(company)
     if len(company):  # none before the period's first night: a chart of rows 3 to 2
         _burnup_chart(workbook, trends, last)

@@ -9,7 +9,6 @@ tables' and the Alignment tab's data rows are rendered by ``bulk.py`` and splice
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from sheets_sync.atomic import atomic_write
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
-from sheets_sync.rollup.cellxml import ExactWorkbook
+from sheets_sync.rollup.cellxml import ExactWorkbook, blank
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import kpi_formats, write_history
 from sheets_sync.rollup.longtable import add_long_table, print_titles
@@ -123,7 +122,7 @@ def _cell_writer(
         return lambda r, c, v, f: None if v is None or v is pd.NA else ws.write_string(r, c, v, f)
 
     def number(r: int, c: int, v: Any, f: Any) -> None:
-        if v is not None and v is not pd.NA and not math.isnan(v) and not math.isinf(v):
+        if not blank(v):  # NaN and the infinities too: one rule for every rollup cell
             ws.write_number(r, c, v, f)
 
     def moment(r: int, c: int, v: Any, f: Any) -> None:

@@ -79,7 +79,8 @@ def serial(moment: dt.date) -> float:
 
 
 def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = None) -> Cell:
-    """A typed ``CellData``; a missing value (None, NA, NaN, NaT) is an empty cell."""
+    """A typed ``CellData``; a missing value (None, NA, NaN, NaT) is an empty cell, and so
+    is an infinite number, as in the workbook and the export (``rollup.cellxml.blank``)."""
     out: Cell = {}
     if value is None or value is pd.NA or value is pd.NaT:
         pass
