@@ -15,6 +15,7 @@ import datetime as dt
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from enum import Enum
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -103,14 +104,33 @@ def read_previous(
     if not Path(path).is_file():
         return None
     where = str(path) if name is None else name
-    read = _read_tabs(Path(path), where)
-    if read is None:
+    return carried(partial(_read_tabs, Path(path), where), teams, period, where, export=export)
+
+
+def carried(
+    read: Callable[[], Tables | RanOut | None],
+    teams: Collection[str],
+    period: str | None,
+    where: str,
+    *,
+    export: bool,
+) -> dict[str, StaleData] | None:
+    """The ``teams``' last good rows in the tables ``read`` reads (``_read_tabs``, a
+    Google rollup's ``_read_back``), None when it read none (it logged why); memory
+    running out reading or carrying them raises ``out_of_memory``: the tail both
+    rollups' readers share. It takes the reader, not the tables: the error's traceback
+    keeps each frame it leaves, with its locals, for as long as the error is kept, so no
+    frame may hold the tables when it is raised. Here ``del`` drops them; a caller that
+    read them and passed them in would hold them in its own frame, where no ``del`` can
+    come before the call (until 2026-12-08 each reader wrote this tail out itself)."""
+    tables = read()
+    if tables is None:
         return None
-    if read is not RanOut.MEMORY:
-        carried = carry_logged(*read, teams, period, where)
-        del read  # the tables read go before the error is made: it keeps this frame
-        if carried is not RanOut.MEMORY:
-            return carried
+    if tables is not RanOut.MEMORY:
+        rows = carry_logged(*tables, teams, period, where)
+        del tables  # the tables read go before the error is made: it keeps this frame
+        if rows is not RanOut.MEMORY:
+            return rows
     raise out_of_memory(teams, where, export=export)
 
 

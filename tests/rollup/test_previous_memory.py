@@ -229,3 +229,54 @@ def test_the_package_check_keeps_none_of_its_earlier_steps_parts(
     assert isinstance(error, WorkbookOutOfMemoryError)
     assert error.__traceback__ is not None  # kept with it, as a caller keeps it
     assert held < FILLER // 4, held  # before: the filler
+
+
+@pytest.mark.parametrize("rollup", ["excel", "google"])
+def test_the_error_of_a_carry_out_of_memory_keeps_none_of_the_tables_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rollup: str
+) -> None:
+    """The tables read are gone before the error is made (``previous.carried``): raised
+    in a frame that still held them, its traceback kept them for as long as the error
+    was kept. ``FILLER`` bytes stand for the tables (20 MiB at 500 teams)."""
+    import pandas as pd
+
+    from sheets_sync.backends.gsheets import previous as gprevious
+
+    def tables(*_args: object, **_kwargs: object) -> previous.Tables:
+        filler = pd.DataFrame({"Team": ["Sales"], "x": [bytes(FILLER)]})
+        return {"Objectives": filler}, pd.DataFrame()
+
+    def no_memory(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(previous, "carry_previous", no_memory)
+    if rollup == "excel":
+        monkeypatch.setattr(previous, "_read_tabs", tables)
+        path = _previous(tmp_path)
+
+        def load() -> object:
+            return load_previous(path, ["Sales", "Ops"], None)
+    else:
+        from types import SimpleNamespace
+        from typing import cast
+
+        monkeypatch.setattr(gprevious, "_read_back", tables)
+        workspace = cast("Any", SimpleNamespace(rollup_output="gsheet:KEY"))
+
+        def load() -> object:
+            return gprevious.load_previous_gsheet(workspace, ["Ops", "Sales"], None)
+
+    error: BaseException | None = None
+    tracemalloc.start()
+    try:
+        try:
+            load()
+        except WorkbookOutOfMemoryError as exc:
+            error = exc
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(error, WorkbookOutOfMemoryError)
+    assert error.__context__ is None and error.__traceback__ is not None
+    assert held < FILLER // 4, held

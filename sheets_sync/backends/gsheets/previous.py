@@ -16,6 +16,7 @@ rollup is logged, never fatal.
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -29,9 +30,8 @@ from sheets_sync.rollup.previous import (
     PreviousReader,
     RanOut,
     Tables,
-    carry_logged,
+    carried,
     named_teams,
-    out_of_memory,
     serial_moment,
     without_them,
 )
@@ -77,16 +77,9 @@ def load_previous_gsheet(
     source = workspace.rollup_output
     if not teams or not source.startswith(GSHEET_PREFIX):
         return {}
-    read = _read_back(workspace, teams, client, export=export)
-    if read is None:
-        return {}
-    if read is not RanOut.MEMORY:
-        carried = carry_logged(*read, teams, period, source)
-        del read  # the tables read go before the error is made: it keeps this frame
-        if carried is not RanOut.MEMORY:
-            return carried
-    # raised here, not where it was caught: chained, it kept the reply's frames
-    raise out_of_memory(teams, source, export=export)
+    read = partial(_read_back, workspace, teams, client, export=export)
+    rows = carried(read, teams, period, source, export=export)  # the Excel rollup's tail
+    return {} if rows is None else rows
 
 
 def _read_back(
