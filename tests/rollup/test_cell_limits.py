@@ -201,3 +201,24 @@ def test_a_lone_surrogate_in_a_library_callers_run_does_not_fail_the_rollup(
     assert "Ship \ufffd" in rollup.key_results["Description"].tolist()
     write_rollup_xlsx(rollup, tmp_path / "company.xlsx")
     export_tables(rollup, tmp_path / "csv", "csv")
+
+
+def test_free_text_is_cut_alike_whether_its_bytes_say_short_or_not() -> None:
+    """``schema._fit`` skips a column whose longest text is at most half a cell's limit
+    in UTF-8 bytes (``_all_short``): a column of short texts is given back as it is, and
+    texts past that in bytes but not in characters (``é`` is two bytes), or past it in
+    characters too, are cut as ``values.fit_cell`` cuts them, as before."""
+    from sheets_sync.domain.values import CELL_CHARS, fit_cell
+    from sheets_sync.rollup.schema import _all_short, _fit
+
+    half = CELL_CHARS // 2
+    short = pd.Series(["a" * half, None, "", "é" * (half // 2)], dtype="string[pyarrow]")
+    assert _all_short(short) and _fit(short) is short
+    assert _all_short(pd.Series([None, None], dtype="string[pyarrow]"))
+    assert not _all_short(pd.Series(["a"], dtype="string[python]"))  # not Arrow: no lengths
+    wide = ["é" * half, "😀" * (half - 2), "a" * (half + 1), "x" * 40_000, None]
+    for storage in ("pyarrow", "python"):
+        texts = pd.Series(wide, dtype=f"string[{storage}]")
+        got = [None if t is pd.NA else t for t in _fit(texts).tolist()]
+        assert got == [None if t is None else fit_cell(t) for t in wide], storage
+        assert got[3] != wide[3] and got[:3] == wide[:3]
