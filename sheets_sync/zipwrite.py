@@ -43,6 +43,7 @@ _MARK = 0xFFFFFFFF  # a field whose value is in the zip64 record
 #: From this size or offset on a field needs zip64 (``rezip`` then writes through ``ZipWriter``).
 LIMIT = _MARK
 _UTF8 = 0x800
+_UNICODE_PATH = 0x7075  # Info-ZIP's Unicode path extra field
 #: what a message about a damaged team file's zip tells the team to do
 AGAIN = "save the file again in Excel or LibreOffice"
 ENCRYPTED = 0x1 | 0x40 | 0x2000  # traditional, strong, central directory encryption
@@ -78,7 +79,7 @@ class ZipWriter:
                 source=self._source,
             ) from None
         local_name, extra = source.read(name_end - LOCAL.size), source.read(body - name_end)
-        name, flags = checked_name(info, local_name, local_flags, extra, self._source)
+        name, flags, extras = checked_name(info, local_name, local_flags, extra, self._source)
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
             raise WorkbookError(
@@ -92,7 +93,7 @@ class ZipWriter:
             info.CRC,
             raw,
             info.file_size,
-            (extra, info.extra),
+            extras,
         )
 
     def raw(
@@ -306,10 +307,16 @@ def without_zip64(extra: bytes) -> bytes:
     trailing bytes too few for a field) but for its zip64 fields (id 0x0001), whose sizes
     and offset were the source's and are the writer's to set. ``extra`` itself when it
     holds none (the rule): no copy."""
+    return _without(extra, 0x0001)
+
+
+def _without(extra: bytes, dropped: int) -> bytes:
+    """``extra`` but for its fields of id ``dropped``, every other byte kept in order;
+    ``extra`` itself when it holds none."""
     at, kept, pieces = 0, 0, []
     while at + 4 <= len(extra):
         kind, size = struct.unpack_from("<2H", extra, at)
-        if kind == 1:
+        if kind == dropped:
             pieces.append(extra[kept:at])
             kept = min(at + 4 + size, len(extra))
         at += 4 + size
@@ -354,7 +361,7 @@ def name_as_written(raw: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
 
 def checked_name(
     info: zipfile.ZipInfo, raw: bytes, local_flags: int, extra: bytes, source: str | None = None
-) -> tuple[bytes, int]:
+) -> tuple[bytes, int, tuple[bytes, bytes]]:
     """The name bytes and UTF-8 flag a copy of member ``info`` writes, by ``rezip``'s rules
     (``raw``, ``local_flags``, ``extra``: its local header's name bytes, flags and extra
     field): a local name that is not the central directory's (each decoded by its own
@@ -362,7 +369,8 @@ def checked_name(
     names it otherwise (``refuse_unicode_path``); else ``name_as_written``. ``ZipWriter.copy``
     keeps these rules since 2026-12-07 (before it wrote such a member under its central
     name in both headers, as ``rezip`` did until that day); ``rezip._name_as_written``
-    calls this too (until 2026-12-07 it kept its own copy of the first check)."""
+    calls this too (until 2026-12-07 it kept its own copy of the first check). With them
+    the local and central extra fields the copy keeps (``kept_extras``)."""
     local = raw.decode("utf-8" if local_flags & _UTF8 else "cp437", "replace")
     if local != info.orig_filename:
         raise WorkbookError(
@@ -371,7 +379,28 @@ def checked_name(
             source=source,
         )
     refuse_unicode_path(info, local, raw, extra, source)
-    return name_as_written(raw, info)
+    name, flags = name_as_written(raw, info)
+    return name, flags, kept_extras(info, name, raw, extra)
+
+
+def kept_extras(
+    info: zipfile.ZipInfo, name: bytes, raw: bytes, extra: bytes
+) -> tuple[bytes, bytes]:
+    """The local (``extra``, of the local name ``raw``) and central extra fields a copy
+    written under the name bytes ``name`` keeps: byte for byte, but a header whose name
+    bytes are written otherwise (a cp437 local name for a flagged UTF-8 central one,
+    written in UTF-8) loses its Unicode path extras (0x7075). Their CRC is of the old
+    bytes: one that stood for no name there (stale, ignored by every reader) may stand
+    for the new bytes and rename the member for 7-Zip, Windows and newer Pythons'
+    ``zipfile``; one that stood for the old bytes named the member as the header did
+    (``refuse_unicode_path``) and stands for nothing any more. Until 2026-12-08 such a
+    stale extra was kept and came to life."""
+    central = info.extra
+    if extra and name != raw:
+        extra = _without(extra, _UNICODE_PATH)
+    if central and name != _central_bytes(info):
+        central = _without(central, _UNICODE_PATH)
+    return extra, central
 
 
 def refuse_unicode_path(

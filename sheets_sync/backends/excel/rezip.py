@@ -62,11 +62,11 @@ def rezip(
     for info in infos:
         if info.filename in removed:
             continue
-        name, flags, extra, start = _header(data, info)
+        name, flags, kept, start = _header(data, info)
         body = changed.get(info.filename)
         if body is None:  # its extra fields kept (until 2026-12-08 dropped)
             raw, crc, size = _raw(data, info, start), info.CRC, info.file_size
-            extras = (extra, info.extra)
+            extras = kept
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
             extras = _NONE
@@ -179,9 +179,12 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
 _NONE = (b"", b"")  # an edited member's extra fields
 
 
-def _header(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int, bytes, int | None]:
+def _header(
+    data: bytes, info: zipfile.ZipInfo
+) -> tuple[bytes, int, tuple[bytes, bytes], int | None]:
     """A member's name bytes and UTF-8 flag exactly as its local header has them, its
-    local extra field (a copy keeps it) and where its compressed bytes start (None: the
+    local and central extra fields as a copy keeps them (``zipwrite.kept_extras``) and
+    where its compressed bytes start (None: the
     header cannot be read; one parse a member, where ``_raw`` parsed it again), by
     ``zipwrite.checked_name``'s rules (the ones ``ZipWriter.copy`` keeps): a local name
     that is not the central directory's, or a Unicode path extra naming it otherwise, is
@@ -195,10 +198,10 @@ def _header(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int, bytes, int 
         flags, name_end, body = local_header(data, at)
     except zipfile.BadZipFile:
         name, flags = zip_name(info.filename)
-        return name, flags, b"", None
+        return name, flags, _NONE, None
     extra = data[name_end:body]
-    name, flags = checked_name(info, data[at + LOCAL.size : name_end], flags, extra)
-    return name, flags, extra, body
+    name, flags, extras = checked_name(info, data[at + LOCAL.size : name_end], flags, extra)
+    return name, flags, extras, body
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo, start: int | None = None) -> bytes:
