@@ -30,6 +30,7 @@ from sheets_sync.backends.excel.rezip import rezip
 from sheets_sync.backends.excel.safety import (
     ODS_MIMETYPE,
     ods_not_written,
+    refuse_encryption,
     refuse_twin,
     refuse_unsafe_member,
 )
@@ -99,7 +100,8 @@ class Package:
         for info in self.infos:
             if not info.is_dir():
                 refuse_twin(seen, info.filename.replace("\\", "/").lower(), info.filename)
-        for info in self.infos:  # the bytes may be newer than those read (``_holds``)
+        refuse_encryption(self.infos)  # the bytes may be newer than those read (``_holds``)
+        for info in self.infos:
             refuse_unsafe_member(info)
         total = sum(i.file_size for i in self.infos)
         if total > max_uncompressed_bytes:
