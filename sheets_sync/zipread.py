@@ -117,8 +117,10 @@ def read_member(data: Bytes, info: zipfile.ZipInfo, end: int | None = None) -> b
     it did not see end is inflated again by zlib (``_inflate``)."""
     at = info.header_offset
     flags, name_end, start = local_header(data, at)
-    if info.flag_bits & _ENCRYPTED or info.flag_bits & _PATCHED:
-        raise NotImplementedError(f"zip member {info.filename!r} is encrypted or patched")
+    if info.flag_bits & _ENCRYPTED:  # the reasons bare, as ``unnamed`` leaves them
+        raise NotImplementedError("it is encrypted; save the workbook without a password")
+    if info.flag_bits & _PATCHED:
+        raise NotImplementedError("it holds patched data (flag bit 5), which no spreadsheet writes")
     name = bytes(data[at + LOCAL.size : name_end])
     try:
         fname = name.decode("utf-8" if flags & _UTF8_NAME else "cp437")

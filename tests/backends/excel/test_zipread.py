@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.zipread import LOCAL, local_header
+from sheets_sync.zipread import LOCAL, local_header, read_member, unnamed
 
 PACKAGE = Path(__file__).parents[3] / "sheets_sync"
 #: what parsing a local header by hand looks like: its struct unpacked, its signature
@@ -153,3 +153,22 @@ def test_a_negative_offset_is_no_local_header() -> None:
     data = b"junk" + head + b"a"
     with pytest.raises(zipfile.BadZipFile, match=r"^Negative offset for file header: -31$"):
         local_header(data, -31)
+
+
+@pytest.mark.parametrize(
+    ("bits", "reason"),
+    [
+        (0x1, "it is encrypted; save the workbook without a password"),
+        (0x20, "it holds patched data (flag bit 5), which no spreadsheet writes"),
+    ],
+)
+def test_a_member_read_member_does_not_read_says_why_once(bits: int, reason: str) -> None:
+    """The reason as the write-back's and the splice's line carries it after the member's
+    name (``zip member xl/a.xml cannot be read: ...``); until 2026-12-08 it read
+    ``... cannot be read: zip member is encrypted or patched`` (its name cut out by
+    ``unnamed``, "zip member" left). Both are refused before a read (``safety``)."""
+    data, info = _zip()
+    info.flag_bits |= bits
+    with pytest.raises(NotImplementedError) as refused:
+        read_member(data, info)
+    assert unnamed(refused.value, info) == reason
