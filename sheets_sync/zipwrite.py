@@ -408,9 +408,12 @@ def refuse_unicode_path(
 ) -> None:
     """Refuse a member whose Info-ZIP Unicode path extra (0x7075, in either header, its
     CRC that header's name bytes') names it otherwise than that header does (``local``:
-    the local name as its flag decodes it): the name 7-Zip, Windows or a newer Python's
-    ``zipfile`` reads, which the copy lost while it dropped extras, a member renamed
-    (until 2026-12-07 written so); the zip's names disagree, the team's to mend."""
+    the local name as its flag decodes it). The zip gives the member two names: the
+    extra's to 7-Zip, Windows or a newer Python's ``zipfile``, the header's to Excel,
+    LibreOffice and older readers. A copy keeps both as they are (since 2026-12-08 the
+    extra too), so no copy writes one name for all; which one the team means is theirs to
+    say, by saving the file again. Until 2026-12-07, when copies dropped extras, such a
+    member was written under the header's name alone: renamed for the first readers."""
     headers = [(local, raw, extra)] if extra else []
     if info.extra:  # most members have none: their central name is not encoded again
         headers.append((info.orig_filename, _central_bytes(info), info.extra))
