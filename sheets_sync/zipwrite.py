@@ -368,7 +368,7 @@ def checked_name(
     header's flag, as ``zipfile`` reads them) is refused, as is a Unicode path extra that
     names it otherwise (``refuse_unicode_path``); else ``name_as_written``. ``ZipWriter.copy``
     keeps these rules since 2026-12-07 (before it wrote such a member under its central
-    name in both headers, as ``rezip`` did until that day); ``rezip._name_as_written``
+    name in both headers, as ``rezip`` did until that day); ``rezip._header``
     calls this too (until 2026-12-07 it kept its own copy of the first check). With them
     the local and central extra fields the copy keeps (``kept_extras``)."""
     local = raw.decode("utf-8" if local_flags & _UTF8 else "cp437", "replace")

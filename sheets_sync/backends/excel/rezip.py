@@ -170,12 +170,6 @@ def _descriptor(data: bytes, start: int, end: int, info: zipfile.ZipInfo, zip64:
     return 0
 
 
-def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
-    """``_header``'s name bytes and UTF-8 flag."""
-    name, flags, _, _ = _header(data, info)
-    return name, flags
-
-
 _NONE = (b"", b"")  # an edited member's extra fields
 
 

@@ -15,6 +15,7 @@ from sheets_sync.backends.excel import safety
 from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.backends.excel.rezip import rezip
 from sheets_sync.errors import WorkbookError
+from sheets_sync.zipread import LOCAL, local_header
 from tests.support.shared import REAL_WORLD, needs_real_world
 
 LEAP_NIGHT = (2024, 2, 29, 23, 59, 58)
@@ -140,8 +141,14 @@ def _clear_utf8_flags(data: bytes) -> bytes:
 
 
 def _names_as_written(data: bytes) -> list[tuple[bytes, int]]:
+    """Each member's name bytes and UTF-8 flag as its local header has them."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return [rezip_module._name_as_written(data, i) for i in zf.infolist()]
+        infos = zf.infolist()
+    out = []
+    for info in infos:
+        flags, name_end, _ = local_header(data, info.header_offset)
+        out.append((data[info.header_offset + LOCAL.size : name_end], flags & 0x800))
+    return out
 
 
 def test_member_names_keep_their_bytes_whatever_their_encoding() -> None:

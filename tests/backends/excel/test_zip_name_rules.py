@@ -48,13 +48,14 @@ def _outcome(name: str, copy: bool) -> tuple[bytes, int] | str:
     data = build([MEMBERS[name]])
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         (info,) = zf.infolist()
+    out = io.BytesIO()
     try:
-        if not copy:
-            return rezip._name_as_written(data, info)
-        out = io.BytesIO()
-        writer = ZipWriter(out)
-        writer.copy(io.BytesIO(data), info)
-        writer.close()
+        if copy:
+            writer = ZipWriter(out)
+            writer.copy(io.BytesIO(data), info)
+            writer.close()
+        else:
+            out.write(rezip.rezip(data, [info], {}))
     except WorkbookError as refused:
         return str(refused)
     with zipfile.ZipFile(out) as zf:

@@ -106,7 +106,7 @@ def test_every_site_parses_through_local_header(monkeypatch: pytest.MonkeyPatch)
         "zipread.read_member": lambda: zipread.read_member(data, info),
         "ZipWriter.copy": lambda: zipwrite.ZipWriter(io.BytesIO()).copy(io.BytesIO(data), info),
         "rezip._raw": lambda: rezip._raw(data, info),
-        "rezip._name_as_written": lambda: rezip._name_as_written(data, info),
+        "rezip.rezip": lambda: rezip.rezip(data, [info], {}),
     }
     for site, call in sites.items():
         with pytest.raises(_ParsedError):
