@@ -23,6 +23,7 @@ import python_calamine
 
 from sheets_sync import zipwrite
 from sheets_sync.backends.excel.rezip import rezip
+from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import extra_fields, local_header, member_ends
 from sheets_sync.zipwrite import ZipWriter, without_zip64
 from tests.backends.excel.zipcraft import Member, build, team_file, team_members, write_back
@@ -200,3 +201,43 @@ def test_the_rollup_s_copy_keeps_extra_fields_too() -> None:
     writer.close()
     _kept(src, out.getvalue(), set())
     assert _bodies(out.getvalue()) == _bodies(src)
+
+
+def _padded(size: int) -> bytes:
+    """An extra field of ``size`` bytes: one unknown id holding the rest."""
+    return struct.pack("<2H", 0xCAFE, size - 4) + bytes(size - 4)
+
+
+@pytest.mark.parametrize("where", ["local", "central"])
+def test_kept_extras_and_the_zip64_field_past_65535_bytes_are_refused(
+    where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A header's extra field has a 16-bit length: 65,530 bytes of kept extras fit in
+    the source, not with the zip64 field a member of 4 GiB needs (``zipwrite._fits``).
+    The limit lowered to 100 bytes here, as no test holds 4 GiB: refused in one line
+    naming the workbook and the member, where a length that wraps would break the zip;
+    20 bytes less are written, the zip64 field first, the kept extras after it."""
+    monkeypatch.setattr(zipwrite, "LIMIT", 100)
+    body = b"<a/>" * 100  # 400 bytes, stored: past the lowered limit
+    for size, fits in ((65_530, False), (65_510, True)):
+        padded = {f"{where}_extra": _padded(size)}
+        src = build([Member(b"xl/media/a.bin", body, method=0, **padded)])  # type: ignore[arg-type]
+        with zipfile.ZipFile(io.BytesIO(src)) as zf:
+            (info,) = zf.infolist()
+        out = io.BytesIO()
+        writer = ZipWriter(out, source="company.xlsx")
+        if not fits:
+            with pytest.raises(WorkbookError) as refused:
+                writer.copy(io.BytesIO(src), info)
+            assert str(refused.value) == (
+                "company.xlsx: zip member xl/media/a.bin cannot be copied: its extra fields "
+                "and the zip64 field its size needs pass 65,535 bytes (save the file again "
+                "in Excel or LibreOffice)"
+            )
+            continue
+        writer.copy(io.BytesIO(src), info)
+        writer.close()
+        with zipfile.ZipFile(out) as zf:
+            assert zf.read("xl/media/a.bin") == body
+        written = _extras(out.getvalue())["xl/media/a.bin"][where == "central"]
+        assert written[:2] == b"\x01\x00" and written.endswith(_padded(size))
