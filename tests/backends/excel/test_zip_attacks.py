@@ -1,8 +1,9 @@
 """Promise 1 through the write-back's zip (``rezip``): team files zipped by odd tools.
 
 After a write-back every member the write did not edit inflates to the same bytes, and
-keeps its compressed bytes, its name's very bytes, method, date, attributes and comment
-(extra fields and data descriptors are dropped: the sizes go in the headers); a second
+keeps its compressed bytes, its name's very bytes, method, date, attributes, comment
+and extra fields but a zip64 one (``test_zip_extras.py``; data descriptors are dropped:
+the sizes go in the headers); a second
 write of the same cells is byte-identical (``ExcelBackend._holds``: a worker that died
 after its rename is found done, not a conflict). A zip the write cannot copy faithfully is
 refused with an error naming the file and the member, and the file is left as it was.
