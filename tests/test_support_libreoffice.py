@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import libreoffice
-from tests.support.scripts import HANG
+from tests.support.scripts import HANG, SETTLE, _outlived
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDER = (
@@ -174,3 +177,76 @@ def test_no_crash_no_warning(crashing: Callable[[int], Path], tmp_path: Path) ->
         warnings.simplefilter("error", libreoffice.LibreOfficeCrashed)
         libreoffice.convert(tmp_path / "company.xlsx", "csv", tmp_path / "out")
     assert runs.read_text().strip() == "1"
+
+
+def _hanging_soffice(tmp_path: Path) -> tuple[Path, Path]:
+    """A ``soffice`` on the PATH that hangs as LibreOffice can: it ignores SIGTERM (as
+    ``oosplash`` may hang after one) and starts a child that ignores it too and sleeps
+    (``soffice.bin``). Its files: the leader's pid, then the child's once it runs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    leader, child = tmp_path / "leader", tmp_path / "child"
+    fake = bin_dir / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo $$ > "{leader}"\n'
+        "trap '' TERM\n"
+        f'sh -c \'echo $$ > "{child}.new" && mv "{child}.new" "{child}"; '
+        "exec sleep 600' &\n"
+        "wait\n"
+    )
+    fake.chmod(0o755)
+    return leader, child
+
+
+@pytest.fixture
+def hanging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    found = _hanging_soffice(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    return found
+
+
+def test_a_timeout_kills_the_whole_run(hanging: tuple[Path, Path], tmp_path: Path) -> None:
+    """A conversion past its timeout fails the test saying so, and no process of its run
+    is left: until 2026-12-08 only the ``soffice`` started was killed (``oosplash``, which
+    ``/usr/bin/soffice`` execs), and ``soffice.bin`` went on, holding the profile."""
+    leader, child = hanging
+    # each timeout longer, until the fake started its child before it (a loaded box can
+    # take longer than the shortest to start two shells)
+    for timeout in (1.0, 4.0, 16.0, 64.0):
+        with pytest.raises(pytest.fail.Exception) as failed:
+            libreoffice.convert(tmp_path / "company.xlsx", "pdf", tmp_path / "out", timeout=timeout)
+        if child.exists():
+            break
+    assert child.exists(), "the fake soffice never started its child"
+    assert str(failed.value).startswith(
+        f"soffice ran past its {timeout:g} s timeout converting company.xlsx to pdf; "
+        "its process group was killed."
+    ), failed.value
+    assert _outlived(int(leader.read_text()), SETTLE) == {}
+
+
+def test_a_stopped_run_kills_the_whole_run(hanging: tuple[Path, Path], tmp_path: Path) -> None:
+    """A conversion stopped as a Ctrl-C stops it leaves no process of its run either (its
+    own session gets no Ctrl-C from the terminal), and the stop goes on up."""
+    leader, child = hanging
+    main = threading.main_thread().ident or 0
+
+    def stop_once_started() -> None:
+        deadline = time.monotonic() + HANG
+        while not child.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        signal.pthread_kill(main, signal.SIGUSR1)
+
+    def ctrl_c(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGUSR1, ctrl_c)
+    try:
+        threading.Thread(target=stop_once_started, daemon=True).start()
+        with pytest.raises(KeyboardInterrupt):
+            libreoffice.convert(tmp_path / "company.xlsx", "pdf", tmp_path / "out")
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert child.exists(), "the fake soffice never started its child"
+    assert _outlived(int(leader.read_text()), SETTLE) == {}

@@ -10,9 +10,11 @@ same skip, and the same fail on CI.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -110,6 +112,55 @@ def _crash_note(srcs: list[Path], fmt: str, proc: subprocess.CompletedProcess[st
     return "\n".join([head, *report])
 
 
+#: How long the pipes of a killed LibreOffice run are read to their end: its group is
+#: dead by then, so only a process that left the group could hold them open so long.
+DRAIN = 10.0
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _run(
+    cmd: list[str], timeout: float, srcs: list[Path], fmt: str
+) -> subprocess.CompletedProcess[str]:
+    """``cmd`` run to its end in a session of its own; past ``timeout`` its whole process
+    group is killed and the test fails saying so.
+
+    ``soffice`` is a script that execs ``oosplash``, which starts ``soffice.bin``: the
+    timeout of ``subprocess.run`` killed ``oosplash`` only, and ``soffice.bin`` went on,
+    holding the profile every later conversion of this process uses. SIGKILL to the
+    group, as ``oosplash`` may hang after a SIGTERM. A run stopped otherwise (Ctrl-C,
+    pytest-timeout) is killed so too: in its own session, no Ctrl-C reaches it."""
+    with subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            try:
+                out, err = proc.communicate(timeout=DRAIN)
+            except subprocess.TimeoutExpired:
+                proc.wait()
+                out, err = "", "(its pipes held open by a process outside its group)"
+            names = ", ".join(src.name for src in srcs)
+            pytest.fail(
+                f"soffice ran past its {timeout:g} s timeout converting {names} to {fmt}; "
+                f"its process group was killed. stdout:\n{out}\nstderr:\n{err}"
+            )
+        except BaseException:
+            _kill_group(proc)
+            proc.wait()
+            raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
 def convert(
     src: Path, fmt: str, outdir: Path, *, timeout: float = HANG, infilter: str | None = None
 ) -> Path:
@@ -147,7 +198,7 @@ def convert_all(
         *map(str, srcs),
     ]
     with _LOCK:  # one profile cannot serve two soffice processes at once
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = _run(cmd, timeout, srcs, fmt)
         if CRASHED in proc.stderr:
             # LibreOffice 7.4 itself crashed (seen once on 2026-12-07, SIGSEGV in
             # ScDocumentImport::setStringCell, on a company workbook it read whole in
@@ -155,7 +206,7 @@ def convert_all(
             # The retry is said in the run's warnings summary: a crash that recurs must
             # show in CI logs, not pass unseen behind the second run.
             warnings.warn(LibreOfficeCrashed(_crash_note(srcs, fmt, proc)), stacklevel=2)
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+            proc = _run(cmd, timeout, srcs, fmt)
     outs = [outdir / f"{src.stem}.{fmt.split(':', maxsplit=1)[0]}" for src in srcs]
     missing = [out.name for out in outs if not out.exists()]
     if proc.returncode != 0 or missing:
