@@ -14,7 +14,7 @@ number or ``<dimension>`` cannot hide a far cell from the extent check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -216,6 +216,8 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     def strays(element: etree._Element) -> None:
         """Cells outside any row: calamine reads them, so their references count."""
         for cell in _STRAY_CELLS(element):
+            if not _read_by_calamine(cell):  # after the first sheetData, or in another
+                continue
             place = _cell_ref(cell.get("r", ""), source, tab, scan, cell)
             if place is None:
                 continue
@@ -227,12 +229,17 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 if held:
                     scan.formula_errors.add((cell_row, col))
 
-    events = iterparse(xml, ("end",), ("{*}row", "{*}autoFilter", "{*}col"))
+    events = iterparse(xml, ("end",), ("{*}row", "{*}autoFilter", "{*}col", "{*}sheetData"))
+    ended = False  # the first ``sheetData`` (at any depth) has ended: calamine stops there
+    read_in: etree._Element | None = None  # a row's parent known to be read by calamine
     try:
         for _, row in events:
             if row.tag[-3:] == "col":  # a column's width and visibility (before sheetData)
                 if (span := _hidden_span(row)) is not None:
                     scan.hidden_cols.append(span)
+                continue
+            if row.tag[-9:] == "sheetData":
+                ended = True
                 continue
             if row.tag[-3:] != "row":  # an autoFilter (after sheetData)
                 parent = row.getparent()  # the sheet's, not a custom view's (applied later)
@@ -240,6 +247,11 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 if live and (area := active_filter(row)) is not None:
                     scan.filter_areas.append(area)
                 continue
+            if ended or row.getparent() is not read_in:
+                if ended or not _in_sheet_data(row):  # calamine reads none of its cells
+                    _free(row, strays)
+                    continue
+                read_in = row.getparent()
             r = row.get("r")
             n = whole(r) if r else None
             row_no = n if n is not None else row_no + 1
@@ -284,18 +296,35 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 # the letters' memo placed some without _cell_ref, and a cell with no r in
                 # a row past 18 digits is placed in a row not in the file (``made``)
                 scan.outside = _first_outside(refs, made if row_no == BEYOND else ())
-            row.clear(keep_tail=False)
-            parent = row.getparent()
-            while parent is not None and row.getprevious() is not None:
-                if len(parent[0]):  # not a row scanned and cleared: look for cells
-                    strays(parent[0])
-                del parent[0]
+            _free(row, strays)
         if events.root is not None:
             strays(events.root)
     except etree.XMLSyntaxError as exc:
         damage = xml_damage(exc)
         raise WorkbookError(f"the file is damaged: {damage}", source=source, tab=tab) from exc
     return scan
+
+
+def _free(row: etree._Element, strays: Callable[[etree._Element], None]) -> None:
+    """Free a scanned row and what came before it in its parent, once ``strays`` has
+    looked for cells in what is not a row."""
+    row.clear(keep_tail=False)
+    parent = row.getparent()
+    while parent is not None and row.getprevious() is not None:
+        if len(parent[0]):  # not a row scanned and cleared: look for cells
+            strays(parent[0])
+        del parent[0]
+
+
+def _in_sheet_data(row: etree._Element) -> bool:
+    """Whether a row stands in a ``sheetData`` (at any depth), the first one while it has
+    not ended: calamine reads the cells of the first ``sheetData`` only and stops at its
+    end tag (a row before it, after it, in an ``extLst`` or in a second one is not read:
+    until 2026-12-08 a far cell there made the tab too large, though calamine ignores it)."""
+    node = row.getparent()
+    while node is not None and not _named(node, "sheetData"):
+        node = node.getparent()
+    return node is not None
 
 
 def _hidden_span(col: etree._Element) -> tuple[int, int] | None:

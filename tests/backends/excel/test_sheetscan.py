@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
+from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.sheetscan import scan_worksheet
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import a1
+from tests.backends.excel.test_reader_error_codes import SHEET, _team
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -148,3 +153,51 @@ def test_a_long_bad_reference_is_quoted_by_its_start_and_length() -> None:
         "of a cell; open the file in Excel (it offers to repair it) and save it, or restore "
         "an earlier copy"
     )
+
+
+FAR_ROW = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        sheet('<row r="2"><c r="B2"><v>1</v></c></row>').replace(
+            b"</sheetData>", f"</sheetData>{FAR_ROW}".encode()
+        ),
+        sheet('<row r="2"><c r="B2"><v>1</v></c></row>').replace(
+            b"</sheetData>",
+            b'</sheetData><extLst><ext uri="x"><c r="XFD1048576"><v>1</v></c></ext></extLst>',
+        ),
+        sheet('<row r="2"><c r="B2"><v>1</v></c></row>').replace(
+            b"</sheetData>", f"</sheetData><sheetData>{FAR_ROW}</sheetData>".encode()
+        ),
+        sheet('<row r="2"><c r="B2"><v>1</v></c></row>').replace(
+            b"<sheetData>", f"{FAR_ROW}<sheetData>".encode()
+        ),
+        # calamine stops at the first end tag of a sheetData, an inner empty one's too
+        sheet(f'<row r="2"><c r="B2"><v>1</v></c></row><sheetData></sheetData>{FAR_ROW}'),
+    ],
+    ids=["row-after", "extLst-after", "second-sheetData", "row-before", "after-inner-end"],
+)
+def test_a_far_cell_calamine_does_not_read_makes_no_extent(xml: bytes) -> None:
+    """calamine reads the cells of the first ``sheetData`` only, up to its first end tag
+    (probed with python-calamine 0.9.1): until 2026-12-08 a far cell outside it made the
+    tab too large, though calamine read the tab as 2x2."""
+    scan = scan_worksheet(xml, "t.xlsx", "OKRs")
+    assert (scan.max_row, scan.max_col) == (2, 2)
+
+
+def test_a_tab_with_a_far_cell_after_its_sheet_data_reads_as_calamine_reads_it() -> None:
+    """The read, not only the scan: the tab reads as the team wrote it (3 rows), where it
+    was refused as spanning A1:XFD1048576 until 2026-12-08."""
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                body = body.replace(b"</sheetData>", f"</sheetData>{FAR_ROW}".encode(), 1)
+            z.writestr(info, body)
+    grid = read_workbook_bytes(out.getvalue(), source="s.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    plain = read_workbook_bytes(_team(), source="s.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows == plain.rows
