@@ -52,6 +52,8 @@ from sheets_sync.backends.excel.placeholders import with_placeholders
 from sheets_sync.backends.excel.references import (
     REFERENCE_REASONS,
     bad_reference,
+    entity_error,
+    entity_reference,
     reference_error,
     refused_byte,
 )
@@ -398,6 +400,8 @@ def _bad_reference(exc: WorkbookError, xml: bytes) -> WorkbookError | None:
     extent scan reads; None for another refusal, or no bad reference found."""
     if not any(words in exc.message for words in REFERENCE_REASONS):
         return None
+    if refused_byte(exc.message) == "&" and (written := entity_reference(xml)) is not None:
+        return entity_error(*written, exc.source, exc.tab)  # ``A&#50;``: Excel reads A2
     if (bad := bad_reference(xml, refused_byte(exc.message))) is None:
         return None
     return reference_error(*bad, exc.source, exc.tab)

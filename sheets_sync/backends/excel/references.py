@@ -162,3 +162,58 @@ def reference_error(ref: str, what: str, source: str | None, tab: str | None) ->
         source=source,
         tab=tab,
     )
+
+
+#: an ``r`` or ``ref`` attribute holding a character or entity reference, raw: the XML
+#: parser gives its value resolved (``A&#50;`` is A2), calamine reads the bytes as written
+_ENTITY_REF = re.compile(
+    rb"<(?:[\w.-]+:)?(c|dimension|mergeCell)\s[^>]*?(?<![\w:.-])(r|ref)\s*=\s*"
+    rb"(?:\"([^\"<>]*&[^\"<>]*)\"|'([^'<>]*&[^'<>]*)')"
+)
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
+
+
+def entity_reference(xml: bytes) -> tuple[str, str, str] | None:
+    """(as written, as read, which element holds it) of the first reference calamine
+    reads written with a character reference (``r="A&#50;"``), which Excel and
+    LibreOffice read as the cell it stands for (checked with LibreOffice 7.4: A2) and
+    calamine refuses the tab for (``Expecting alphanumeric character, got 26``, of no
+    cell, until 2026-12-08); None for none. Where calamine reads it, as ``_read_here``:
+    a cell's between the first ``<sheetData>`` and its end tag, a ``<dimension>``'s
+    before it, a merged range's after it. Only after that refusal: a byte search."""
+    start = _SHEET_DATA.search(xml)
+    first = start.start() if start else len(xml)
+    end = _SHEET_DATA_END.search(xml, first)
+    last = end.start() if end else len(xml)
+    for match in _ENTITY_REF.finditer(xml):
+        name, attr = match[1].decode(), match[2].decode()
+        at = match.start()
+        where = "dimension" if at < first else "c" if at < last else "mergeCell"
+        if name != where or _REFERENCED[name][0] != attr:
+            continue
+        written = (match[3] if match[3] is not None else match[4]).decode("utf-8", "replace")
+        try:
+            read = etree.fromstring(f"<x a='{written}'/>".encode()).get("a", "")
+        except etree.XMLSyntaxError:
+            continue
+        parts = read.split(":") if name != "c" else [read]
+        if len(parts) <= 2 and all(map(calamine_reads, parts)):
+            return written, read, _REFERENCED[name][1]
+    return None
+
+
+def entity_error(
+    written: str, read: str, what: str, source: str | None, tab: str | None
+) -> WorkbookError:
+    """The reader's error for a reference written with a character reference
+    (``entity_reference``): a cell's names the cell; with what to do."""
+    return WorkbookError(
+        f"the reference {quoted(written)} {what} is written with a character reference "
+        f"(for {read}), which Excel and LibreOffice read but this tool cannot; open the "
+        "file in Excel or LibreOffice and save it (they write it plainly), or have the "
+        f"program that wrote the file write {read}",
+        source=source,
+        tab=tab,
+        cell=read.upper() if what == _REFERENCED["c"][1] else None,
+    )

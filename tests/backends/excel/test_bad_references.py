@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from sheets_sync.backends.excel.references import bad_reference, refused_byte
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_damaged_shared_parts import TO_DO
 from tests.backends.excel.test_reader_error_codes import SHEET, _team
+from tests.support.libreoffice import convert, needs_libreoffice
 from tests.support.workbooks import member_rewritten
 
 
@@ -218,3 +220,66 @@ def test_a_raw_control_character_calamine_names_is_found(raw: bytes) -> None:
     with pytest.raises(WorkbookError) as info:
         read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
     assert "bad cell reference 'C 1' of a cell" in str(info.value), str(info.value)
+
+
+ENTITY_TO_DO = (
+    ", which Excel and LibreOffice read but this tool cannot; open the file in Excel or "
+    "LibreOffice and save it (they write it plainly), or have the program that wrote the "
+    "file write "
+)
+
+
+@pytest.mark.parametrize(
+    ("edit", "said", "cell"),
+    [
+        (
+            b'<c r="Z&#50;"><v>5</v></c>',
+            "'Z&#50;' of a cell is written with a character reference (for Z2)",
+            "Z2",
+        ),
+        (
+            b'<c r="&#x5A;2" s="0"/>',
+            "'&#x5A;2' of a cell is written with a character reference (for Z2)",
+            "Z2",
+        ),
+        (
+            b'<dimension ref="A1:U&#51;"/>',
+            "'A1:U&#51;' of the tab's <dimension> is written with a character reference "
+            "(for A1:U3)",
+            None,
+        ),
+        (
+            b'<mergeCells count="1"><mergeCell ref="A1:B&#49;"/></mergeCells>',
+            "'A1:B&#49;' of a merged range is written with a character reference (for A1:B1)",
+            None,
+        ),
+    ],
+)
+def test_a_reference_written_with_a_character_reference_is_named(
+    edit: bytes, said: str, cell: str | None
+) -> None:
+    """calamine reads the ``r`` as written and refuses the tab (``Expecting alphanumeric
+    character, got 26``, the ``&``), where the XML parser, Excel and LibreOffice read
+    ``Z&#50;`` as Z2: until 2026-12-08 that bare message, of no cell."""
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(_sheet(edit), source="sales.xlsx", tabs=["OKRs"])
+    where = f"sales.xlsx!OKRs!{cell}" if cell else "sales.xlsx!OKRs"
+    read = said.rsplit("(for ", 1)[1].rstrip(")")
+    assert str(info.value) == f"{where}: the reference {said}{ENTITY_TO_DO}{read}"
+    assert info.value.cell == cell
+
+
+def test_an_escaped_ampersand_stays_a_bad_reference() -> None:
+    """``A&amp;2`` is ``A&2`` as read: no reference, said as before."""
+    with pytest.raises(WorkbookError, match="bad cell reference 'A&2' of a cell"):
+        read_workbook_bytes(_sheet(b'<c r="A&amp;2"><v>5</v></c>'), source="s.xlsx", tabs=["OKRs"])
+
+
+@needs_libreoffice
+def test_libreoffice_reads_a_character_reference_as_the_cell(tmp_path: Path) -> None:
+    """What the message says Excel and LibreOffice do: LibreOffice 7.4 shows ``Z&#50;``'s
+    5 at Z2."""
+    path = tmp_path / "entity.xlsx"
+    path.write_bytes(_sheet(b'<c r="Z&#50;"><v>5</v></c>'))
+    rows = convert(path, "csv", tmp_path / "csv").read_text().splitlines()
+    assert rows[1].split(",")[25] == "5"
