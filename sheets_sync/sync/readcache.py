@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 208  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 209  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes, or the slot format changes; every bump and why is recorded in
 # tests/sync/test_read_cache_format.py (until 2026-12-07 a second list stood here, too).
 

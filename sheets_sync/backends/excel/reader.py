@@ -62,6 +62,7 @@ from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
     refuse_oversized_file,
+    with_parts,
 )
 from sheets_sync.backends.excel.sheetscan import (
     Scan,
@@ -80,6 +81,7 @@ from sheets_sync.backends.excel.workbookparts import (
     part_rels,
     part_xml,
     shared_strings,
+    styles_for_calamine,
     table_rows,
 )
 from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
@@ -161,6 +163,8 @@ def read_workbook_bytes(
             raise damaged  # calamine may read it without a word: a text cell left empty
         parts = (w.part for n, w in locations.items() if n in scans and w.part)
         data = for_calamine(data, package, parts, source)
+        if swap := styles_for_calamine(package, source, styles_part):  # as Excel shows
+            data = with_parts(data, {swap[0].lower(): swap[1]}, source)
     with _open(data, package, source) as book:
         names = tuple(book.sheet_names)
         sheets: dict[str, SheetGrid] = {}

@@ -467,8 +467,10 @@ def with_parts(data: bytes, bodies: Mapping[str, bytes], source: str) -> bytes:
     MiB traced, 0.9 MiB now), and a damaged image's error named no member, until
     2026-12-07. A member whose bytes run into the next one's is read (no ``end``), as the
     read read it before and as the write-back, which refuses that in the XML parts it
-    reads alone, copies a picture raw and unread."""
+    reads alone, copies a picture raw and unread. A part of ``bodies`` the zip lacks is
+    added (the styles calamine is to read, ``workbookparts.styles_for_calamine``)."""
     out = BytesIO()
+    left = dict(bodies)
     with (
         unzip_errors(source),
         zipfile.ZipFile(BytesIO(data)) as src,
@@ -477,9 +479,11 @@ def with_parts(data: bytes, bodies: Mapping[str, bytes], source: str) -> bytes:
         for info in src.infolist():
             if info.is_dir():  # nothing to calamine; two ``xl/`` had zipfile warn on stderr
                 continue  # (``Duplicate name``) until 2026-12-08
-            body = bodies.get(normalise_part_name(info.filename).lower())
+            body = left.pop(normalise_part_name(info.filename).lower(), None)
             if body is None:
                 with unzip_errors(source, info.filename):
                     body = read_member(data, info)
             z.writestr(zipfile.ZipInfo(info.filename, info.date_time), body)
+        for name, body in left.items():
+            z.writestr(name, body)
     return out.getvalue()

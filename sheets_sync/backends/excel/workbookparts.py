@@ -77,7 +77,8 @@ def locate_sheets(
     styles part; whether day numbers count from 1904 (``workbookPr date1904``); and
     whether its formulas' values are a script's placeholders (``placeholders.py``). The
     styles part is the one the relationship names, as Excel shows the cells (percent
-    formats, fills); calamine reads ``xl/styles.xml`` only (``_FIXED_NAMES``)."""
+    formats, fills); calamine reads ``xl/styles.xml`` only (``_FIXED_NAMES``), and is
+    given this one there where they differ (``styles_for_calamine``)."""
     main = main_part(package, source)
     if main.lower().endswith(".bin"):
         raise WorkbookError(
@@ -187,6 +188,32 @@ def calamine_part(package: Package, name: str) -> bytes | None:
     return body if member.replace("\\", "/").lower() == name.lower() else None
 
 
+def calamine_styles(package: Package, source: str) -> str:
+    """The styles part calamine reads: ``styles.xml`` beside the workbook part, whatever
+    the relationships say (``xl/styles.xml``; ``styles.xml`` for a workbook at the zip's
+    root, as calamine's ``minimal_package.xlsx`` has it: probed with python-calamine
+    0.9.1, 2026-12-08, its dates read only from there)."""
+    return posixpath.join(posixpath.dirname(main_part(package, source)), "styles.xml")
+
+
+def styles_for_calamine(
+    package: Package, source: str, styles: str | None
+) -> tuple[str, bytes] | None:
+    """(the part calamine reads, the body to give it there) when the workbook's
+    relationship names another styles part (``styles``) that the package holds: Excel
+    (by relationship, as OPC says) and LibreOffice 7.4 (checked) show the cells in that
+    part's formats, and the write-back edits it (``patch.py``), while calamine reads its
+    own (``calamine_styles``): until 2026-12-08 a date there read as its day number,
+    or a number as a date, from a part no one sees. None for the usual workbook (one
+    part) or none named or held (calamine's read is left as it is)."""
+    if styles is None or (body := package.part(styles)) is None:
+        return None
+    name = calamine_styles(package, source)
+    if normalise_part_name(styles).lower() == name.lower() and calamine_part(package, name):
+        return None
+    return name, body
+
+
 def shared_strings(package: Package) -> bytes | None:
     """The shared strings part calamine reads (``_FIXED_NAMES``, ``calamine_part``), or
     None: the strings a cell's index is counted in (until a review on 2026-12-07 the
@@ -235,6 +262,8 @@ def damaged_part(
     for suffix in suffixes:
         name = _FIXED_NAMES[suffix]
         body = calamine_part(package, name)
+        if suffix == "/styles":  # calamine is given the part the relationship names
+            name, body = _styles_read(package, source) or (name, body)
         if body is None or is_well_formed(body):
             continue
         try:
@@ -251,6 +280,15 @@ def damaged_part(
             source=source,
         )
     return None
+
+
+def _styles_read(package: Package, source: str) -> tuple[str, bytes | None] | None:
+    """(name, body) of the styles part calamine is given (``styles_for_calamine``), or
+    None when it reads its own: where a damage is named."""
+    styles = locate_sheets(package, source)[1]
+    if styles is None or styles_for_calamine(package, source, styles) is None:
+        return None
+    return styles, package.part(styles)
 
 
 def _member(data: bytes, name: str) -> str:

@@ -3,7 +3,11 @@
 calamine finds a zip entry (any case, a backslash for a slash; not ``./xl/...``). Until
 2026-12-07 the styles were checked at the part the relationship named (calamine reads
 no other: its dates were numbers), and an entry ``./xl/sharedStrings.xml`` was taken
-for the part calamine reads. Each case is checked against python-calamine itself."""
+for the part calamine reads. Each case is checked against python-calamine itself.
+
+Since 2026-12-08 calamine is given the styles part the relationship names, where it is
+another (``workbookparts.styles_for_calamine``): Excel and LibreOffice show the cells in
+its formats and the write-back edits it; that part is the one checked then."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import python_calamine as pc
@@ -22,10 +27,12 @@ from sheets_sync.backends.excel.safety import inspect_package
 from sheets_sync.backends.excel.workbookparts import calamine_part, shared_strings
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_damaged_shared_parts import TO_DO
+from tests.support.libreoffice import convert_all, needs_libreoffice
 
 Parts = dict[str, bytes]
 RELS = "xl/_rels/workbook.xml.rels"
 BROKEN = b"<styleSheet><numFmts></styleSheet>"  # no XML, which calamine refuses
+NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def _book() -> Parts:
@@ -87,7 +94,11 @@ def test_calamine_reads_the_styles_at_their_fixed_name_only() -> None:
     assert _first_cell(_zip(elsewhere)) == datetime.date(2026, 1, 5)
 
 
-def test_damaged_styles_calamine_reads_are_named_though_the_relationship_names_others() -> None:
+def test_a_damaged_xl_styles_no_relationship_names_is_not_read() -> None:
+    """The relationship names an intact ``xl/s2.xml``: calamine alone fails on the damaged
+    ``xl/styles.xml`` (``Cannot detect file format``), which Excel and LibreOffice do not
+    read; the read gives calamine the part they read, and A1 is the date they show.
+    Until 2026-12-08 the file was refused, naming ``xl/styles.xml``."""
     parts = _book()
     parts["xl/s2.xml"] = parts["xl/styles.xml"]
     parts["xl/styles.xml"] = BROKEN
@@ -95,15 +106,14 @@ def test_damaged_styles_calamine_reads_are_named_though_the_relationship_names_o
     data = _zip(parts)
     with pytest.raises(pc.CalamineError, match="Cannot detect file format"):
         _first_cell(data)
-    with pytest.raises(WorkbookError) as info:
-        read_workbook_bytes(data, source="sales.xlsx", tabs=["S"])
-    assert str(info.value).startswith("sales.xlsx: the file is damaged: xl/styles.xml: ")
-    assert str(info.value).endswith(TO_DO)
+    grid = read_workbook_bytes(data, source="sales.xlsx", tabs=["S"]).sheets["S"]
+    assert grid.rows[0][0] == datetime.date(2026, 1, 5)
 
 
-def test_damaged_styles_calamine_does_not_read_are_not_blamed() -> None:
-    """calamine reads ``xl/styles.xml`` and refuses the tab for C1's boolean of 2: the
-    cell is named, not the damaged part the relationship names, which it never reads."""
+def test_damaged_styles_the_relationship_names_are_named() -> None:
+    """The relationship names a damaged ``xl/s2.xml``, the part Excel would read: it is
+    named, with what to do. Until 2026-12-08 calamine read the intact ``xl/styles.xml``
+    and C1's boolean of 2 was named, the damaged part Excel reads said nowhere."""
     parts = _book()
     parts["xl/s2.xml"] = BROKEN
     _styles_at(parts, b"s2.xml")
@@ -113,8 +123,49 @@ def test_damaged_styles_calamine_does_not_read_are_not_blamed() -> None:
         _first_cell(data)
     with pytest.raises(WorkbookError) as info:
         read_workbook_bytes(data, source="sales.xlsx", tabs=["S"])
-    assert info.value.cell == "C1", str(info.value)
-    assert "s2.xml" not in str(info.value)
+    assert str(info.value).startswith("sales.xlsx: the file is damaged: xl/s2.xml: ")
+    assert str(info.value).endswith(TO_DO)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["moved", "beside-another"])
+def test_the_read_shows_the_styles_the_relationship_names(kept: bool) -> None:
+    """Excel (by relationship, as OPC says) and LibreOffice 7.4 (``test_libreoffice_...``)
+    show a cell in the formats of the styles part the relationship names, and the
+    write-back edits that part (``patch.py``): A1's date is read from ``xl/s2.xml``,
+    alone in the file or beside an ``xl/styles.xml`` with no date format, which calamine
+    alone reads. Until 2026-12-08 the first read A1 as 46027.0, and in the second
+    (reversed) a number read as a date no one saw."""
+    parts = _book()
+    parts["xl/s2.xml"] = parts.pop("xl/styles.xml")
+    if kept:
+        parts["xl/styles.xml"] = b'<styleSheet xmlns="' + NS + b'"/>'  # no date format
+    _styles_at(parts, b"s2.xml")
+    data = _zip(parts)
+    assert _first_cell(data) == 46027.0  # calamine alone
+    grid = read_workbook_bytes(data, source="sales.xlsx", tabs=["S"]).sheets["S"]
+    assert grid.rows[0][0] == datetime.date(2026, 1, 5)
+    reversed_ = _book()  # the date format in xl/styles.xml, none in the part named
+    reversed_["xl/s2.xml"] = b'<styleSheet xmlns="' + NS + b'"/>'
+    _styles_at(reversed_, b"s2.xml")
+    grid = read_workbook_bytes(_zip(reversed_), source="s.xlsx", tabs=["S"]).sheets["S"]
+    assert grid.rows[0][0] == 46027.0
+
+
+@needs_libreoffice
+def test_libreoffice_shows_the_styles_the_relationship_names(tmp_path: Path) -> None:
+    """What the read follows: LibreOffice 7.4 shows A1 as a date from ``xl/s2.xml``, and
+    as a number when the part named has no date format, whatever ``xl/styles.xml`` says."""
+    moved = _book()
+    moved["xl/s2.xml"] = moved.pop("xl/styles.xml")
+    _styles_at(moved, b"s2.xml")
+    plain = _book()
+    plain["xl/s2.xml"] = b'<styleSheet xmlns="' + NS + b'"/>'
+    _styles_at(plain, b"s2.xml")
+    (tmp_path / "moved.xlsx").write_bytes(_zip(moved))
+    (tmp_path / "plain.xlsx").write_bytes(_zip(plain))
+    outs = convert_all([tmp_path / "moved.xlsx", tmp_path / "plain.xlsx"], "csv", tmp_path / "o")
+    assert outs[0].read_text().split(",")[0] == "2026-01-05"
+    assert outs[1].read_text().split(",")[0] == "46027"
 
 
 @pytest.mark.parametrize(
