@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -19,11 +20,14 @@ from sheets_sync.backends.excel.placeholders import placeholder_values
 from sheets_sync.backends.excel.safety import Package, normalise_part_name
 from sheets_sync.backends.excel.sheetscan import active_filter
 from sheets_sync.backends.excel.xmlutil import (
+    BEYOND,
     is_well_formed,
     local_name,
     parser,
+    replace_spans,
     xml_damage,
     xsd_whole,
+    xsd_whole_attr,
 )
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange
@@ -204,14 +208,39 @@ def styles_for_calamine(
     (by relationship, as OPC says) and LibreOffice 7.4 (checked) show the cells in that
     part's formats, and the write-back edits it (``patch.py``), while calamine reads its
     own (``calamine_styles``): until 2026-12-08 a date there read as its day number,
-    or a number as a date, from a part no one sees. None for the usual workbook (one
-    part) or none named or held (calamine's read is left as it is)."""
+    or a number as a date, from a part no one sees. Also when a format id calamine
+    does not read is in it (``plain_format_ids``). None for the usual workbook (one
+    part, bare ids) or none named or held (calamine's read is left as it is)."""
     if styles is None or (body := package.part(styles)) is None:
         return None
     name = calamine_styles(package, source)
+    plain = plain_format_ids(body)
     if normalise_part_name(styles).lower() == name.lower() and calamine_part(package, name):
-        return None
-    return name, body
+        return None if plain is None else (name, plain)
+    return name, plain or body
+
+
+#: a ``numFmtId`` written other than as bare digits with no leading zero (``" 14 "``,
+#: ``"+14"``, ``"014"``): the raw value, between either quotes
+_ODD_FORMAT_ID = re.compile(
+    rb"""\snumFmtId\s*=\s*(?:"((?!(?:0|[1-9][0-9]*)")[^"]*)"|'((?!(?:0|[1-9][0-9]*)')[^']*)')"""
+)
+
+
+def plain_format_ids(styles: bytes) -> bytes | None:
+    """``styles`` with each ``numFmtId`` XSD reads as a number but calamine does not
+    (``" 14 "``, ``"+14"``, ``"014"``) written as its bare digits, or None for none (the
+    usual part: one search of its bytes). Excel's schema reads them as the number and
+    LibreOffice 7.4 shows such a cell in its format (checked: 14, a date), calamine in
+    none: until 2026-12-08 a date so formatted read as its day number (46027.0), said
+    nowhere. One past 18 digits or no number is left as written (no format to all)."""
+    edits: list[tuple[int, int, bytes]] = []
+    for match in _ODD_FORMAT_ID.finditer(styles):
+        group = 1 if match[1] is not None else 2
+        number = xsd_whole_attr(match[group])
+        if number is not None and number != BEYOND:
+            edits.append((match.start(group), match.end(group), str(number).encode()))
+    return replace_spans(styles, edits) if edits else None
 
 
 def shared_strings(package: Package) -> bytes | None:
