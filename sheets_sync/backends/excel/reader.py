@@ -68,6 +68,7 @@ from sheets_sync.backends.excel.sheetscan import (
     Scan,
     filtered_rows,
     refuse_misplaced,
+    refuse_unread,
     scan_worksheet,
     too_large_error,
 )
@@ -199,6 +200,7 @@ def read_workbook_bytes(
                 )
             scan = scans.get(name) or _checked_scan(xml, source, name)
             refuse_misplaced(scan, source, name)
+            refuse_unread(scan, source, name)
             totals, table_filters = table_rows(package, where.part, source, scan.max_row)
             scan.hidden_rows -= filtered_rows(scan, [*scan.filter_areas, *table_filters])
             try:

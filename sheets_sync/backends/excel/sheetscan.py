@@ -95,6 +95,9 @@ class Scan:
     #: its last row 1,048,576), as written; blamed should the tab be too large
     #: (``too_large_error``)
     outside: str | None = None
+    #: .xlsx only: the reference of the first content cell in a ``sheetData`` after the
+    #: first one ended ("" for one with no ``r``), see ``refuse_unread``
+    unread: str | None = None
 
     def too_large(self, limit: int) -> str | None:
         """What the tab spans when past ``limit`` cells, else None. A row number past 18
@@ -250,6 +253,8 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                 continue
             if ended or row.getparent() is not read_in:
                 if ended or not _in_sheet_data(row):  # calamine reads none of its cells
+                    if ended and scan.unread is None and _in_sheet_data(row):
+                        scan.unread = _first_content(row)  # LibreOffice shows it
                     _free(row, strays)
                     continue
                 read_in = row.getparent()
@@ -326,6 +331,32 @@ def _in_sheet_data(row: etree._Element) -> bool:
     while node is not None and not _named(node, "sheetData"):
         node = node.getparent()
     return node is not None
+
+
+def _first_content(row: etree._Element) -> str | None:
+    """The reference of a row's first content cell ("" for one with no ``r``), or None."""
+    cells = [c for c in row.iter(_ANY_C) if len(c)]
+    return None if not cells else cells[0].get("r", "")
+
+
+def refuse_unread(scan: Scan, source: str, tab: str) -> None:
+    """Rows with content in a second ``sheetData``, or after an inner one's end tag:
+    calamine reads none of them, LibreOffice 7.4 shows them (checked) and Excel repairs
+    the file (no sheet holds two). Read as calamine reads them, those rows were lost
+    without a word (until 2026-12-08; a far cell there refused the tab as too large)."""
+    if scan.unread is None:
+        return
+    cell = scan.unread if calamine_reads(scan.unread) else None
+    where = f"from {cell} on " if cell else ""
+    raise WorkbookError(
+        f"the worksheet is damaged: it holds more than one <sheetData>, and the cells "
+        f"{where}are in a later one, which LibreOffice shows but this tool cannot read; "
+        "open the file in LibreOffice and save it as .xlsx (it writes them in one), or "
+        "restore an earlier copy",
+        source=source,
+        tab=tab,
+        cell=cell,
+    )
 
 
 def refuse_misplaced(scan: Scan, source: str, tab: str) -> None:

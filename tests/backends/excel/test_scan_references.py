@@ -222,7 +222,7 @@ _BAD = b'<c r="1N"><v>1</v></c>'
         (_SD, _BAD + _SD, False),  # before the sheetData
         (_END, _END + b'<row r="9">' + _BAD + b"</row>", False),  # a row after it
         (_END, _END + _BAD, False),  # a cell after it
-        (_END, _END + b'<sheetData><row r="9">' + _BAD + b"</row></sheetData>", False),
+        # (in a second sheetData: the tab is refused for it, test_second_sheet_data.py)
         (_END, _END + b"<extLst><ext>" + _BAD + b"</ext></extLst>", False),
         (_SD, _SD + _BAD, True),  # in the sheetData, in no row
         (_SD, _SD + b'<x><row r="9">' + _BAD + b"</row></x>", True),  # wrapped
