@@ -483,7 +483,8 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 208: the same grid; a Google date pattern whose only time element is an a/p marker
     # ({DATE, "0 a/p"}) reads as the datetime, as calamine reads it (207: its number)
     # 209: the same grid; a tab's extent counts only the cells calamine reads (a far cell
-    # after </sheetData> read, 208: too large), an r written A&#50; names its cell, and
-    # the styles are read from the part the workbook's relationship names, as Excel and
-    # LibreOffice show them (208: xl/styles.xml, calamine's; a date there its number)
+    # after </sheetData> read, 208: too large), rows in a later <sheetData> refuse the tab
+    # (208: lost), an r written A&#50; names its cell, and the styles are read from the
+    # part the workbook's relationship names with padded numFmtIds as numbers, as Excel
+    # and LibreOffice show them (208: xl/styles.xml as calamine reads it: a date a number)
     assert (FORMAT, fields[-1]) == (209, "grouped_rows")
