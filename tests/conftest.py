@@ -42,6 +42,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``shared`` (``tests/support/shared.py``) skips without its folder, or
+    fails on CI, before any fixture of it runs (the cassette replay's would replay none)."""
+    marks = list(item.iter_markers("shared"))
+    if marks:
+        from tests.support.shared import require_shared
+
+        for mark in marks:
+            require_shared(*mark.args, **mark.kwargs)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """A suite started as a background job of a script (``make test &`` in a CI wrapper)
     has SIGINT ignored, and so has every Python it starts: the stop tests' Ctrl-C never

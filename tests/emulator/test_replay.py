@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.emulator.replay import CassetteResult, default_cassette_dir, replay_all
+from sheets_sync.emulator.replay import CassetteResult, replay_all
+from tests.support.shared import CASSETTES, needs_cassettes
 
-pytestmark = pytest.mark.emulator
-
-CASSETTES = default_cassette_dir()
+#: every test here replays the cassettes: skipped without them, failed on CI
+pytestmark = [pytest.mark.emulator, needs_cassettes]
 # Measured: 120 of 124 cassettes replay identically (1928/2130 interactions).
 IDENTICAL_FLOOR = 120
 # Documented differences (docs/emulator.md); every other cassette must replay identically.
@@ -21,24 +21,18 @@ KNOWN_DIFFERENCES = {
     "WorksheetTest.test_auto_resize_columns": "autoResizeDimensions needs font metrics; no-op",
 }
 
-needs_cassettes = pytest.mark.skipif(
-    not CASSETTES.is_dir(), reason=f"cassettes not found at {CASSETTES} (set SHEETS_SYNC_CASSETTES)"
-)
-
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, CassetteResult]:
     return {r.name: r for r in replay_all(CASSETTES)}
 
 
-@needs_cassettes
 def test_identical_floor(results: dict[str, CassetteResult]) -> None:
     identical = sum(r.ok for r in results.values())
     assert len(results) == len(list(Path(CASSETTES).glob("*.json")))
     assert identical >= IDENTICAL_FLOOR, f"{identical}/{len(results)} replay identically"
 
 
-@needs_cassettes
 def test_every_cassette_identical_or_documented(results: dict[str, CassetteResult]) -> None:
     unexpected = {
         n: r.first_diff for n, r in results.items() if not r.ok and n not in KNOWN_DIFFERENCES
@@ -48,7 +42,6 @@ def test_every_cassette_identical_or_documented(results: dict[str, CassetteResul
     assert not stale, f"now identical, drop from KNOWN_DIFFERENCES: {stale}"
 
 
-@needs_cassettes
 def test_product_endpoints_covered(results: dict[str, CassetteResult]) -> None:
     """The endpoints the product relies on appear in identically replayed cassettes."""
     product = {

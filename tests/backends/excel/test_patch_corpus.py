@@ -38,7 +38,7 @@ from tests.support.libreoffice import (
     require_pdftoppm,
 )
 from tests.support.scripts import HANG
-from tests.support.shared import REAL_WORLD
+from tests.support.shared import REAL_WORLD, each_file, needs_real_world
 
 # Files we refuse on purpose, with the error class and a phrase of the message.
 REFUSED: dict[str, tuple[type[WorkbookError], str]] = {
@@ -49,11 +49,11 @@ REFUSED: dict[str, tuple[type[WorkbookError], str]] = {
     "billion_laughs.xlsx": (UnsafeWorkbookError, "DTD"),
     "inflate_200mb.xlsx": (WorkbookTooLargeError, "limit"),
 }
-CORPUS = sorted(p for p in REAL_WORLD.rglob("*.xls[xm]"))
+CORPUS = sorted(REAL_WORLD.rglob("*.xls[xm]"))
 
 
-@pytest.mark.skipif(not REAL_WORLD.is_dir(), reason="../shared/real-world-xlsx missing")
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+@needs_real_world
+@pytest.mark.parametrize("path", each_file(REAL_WORLD, CORPUS), ids=lambda p: p.name)
 def test_real_world_workbook(path: Path) -> None:
     src = path.read_bytes()
     if path.name in REFUSED:
@@ -228,8 +228,8 @@ WITH_FORMULAS = [
 
 
 @needs_libreoffice
-@pytest.mark.skipif(not WITH_FORMULAS, reason="../shared/real-world-xlsx missing")
-@pytest.mark.parametrize("path", WITH_FORMULAS, ids=lambda p: p.name)
+@needs_real_world
+@pytest.mark.parametrize("path", each_file(REAL_WORLD, WITH_FORMULAS), ids=lambda p: p.name)
 def test_libreoffice_opens_workbooks_flagged_for_recalc(path: Path, tmp_path: Path) -> None:
     """Excel-saved workbooks with formulas get ``fullCalcOnLoad``; LibreOffice opens them
     and finds the written cell."""

@@ -16,7 +16,7 @@ from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.backends.excel.rezip import rezip
 from sheets_sync.errors import WorkbookError
 from sheets_sync.zipread import LOCAL, local_header
-from tests.support.shared import REAL_WORLD, needs_real_world
+from tests.support.shared import REAL_WORLD, each_file, needs_real_world
 
 LEAP_NIGHT = (2024, 2, 29, 23, 59, 58)
 NOON = (2019, 7, 1, 12, 0, 0)
@@ -103,10 +103,12 @@ def test_a_damaged_local_header_is_a_workbook_error() -> None:
         rezip(bytes(src), infos, {})
 
 
-CORPUS = sorted(p for p in REAL_WORLD.rglob("*.xls[xm]") if "hazards" not in str(p))
+CORPUS = each_file(
+    REAL_WORLD, (p for p in REAL_WORLD.rglob("*.xls[xm]") if "hazards" not in str(p))
+)
 
 
-@pytest.mark.skipif(not CORPUS, reason="../shared/real-world-xlsx missing")
+@needs_real_world
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_every_real_world_package_rezips_to_the_same_members(path: Path) -> None:
     """Zips from Excel, LibreOffice, Gnumeric and odd exporters (data descriptors, extra
