@@ -79,9 +79,10 @@ def precompile(root: Path = ROOT, packages: tuple[str, ...] = ("sheets_sync", "b
 def size_list(text: str) -> tuple[int, ...]:
     """A comma-separated list of team counts, as argparse's ``type``: a size given twice
     is refused (it would be generated and measured twice, and the report shows one row
-    per size), and so is a word that is no count, each as one usage line, not a traceback."""
+    per size), and so is a word that is no count, each as one usage line, not a traceback
+    (decimal digits only: ``str.isdigit`` passes ``²``, which ``int`` refuses)."""
     parts = [s.strip() for s in text.split(",") if s.strip()]
-    if bad := [s for s in parts if not s.isdigit()]:
+    if bad := [s for s in parts if not s.isdecimal()]:
         raise argparse.ArgumentTypeError(f"{bad[0]!r} is not a number of teams")
     counts = tuple(int(s) for s in parts)
     if twice := sorted({n for n in counts if counts.count(n) > 1}):

@@ -27,6 +27,7 @@ def _ran(*args: Any, **kwargs: Any) -> Any:
         (["--distinct-naive", "500,500"], "argument --distinct-naive: 500 given twice"),
         (["--sizes", "200,2k"], "argument --sizes: '2k' is not a number of teams"),
         (["--distinct-sizes", "-5"], "argument --distinct-sizes: '-5' is not a number of teams"),
+        (["--sizes", "2²"], "argument --sizes: '2²' is not a number of teams"),
     ],
 )
 def test_bench_refuses_a_size_twice(
