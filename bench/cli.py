@@ -76,17 +76,31 @@ def precompile(root: Path = ROOT, packages: tuple[str, ...] = ("sheets_sync", "b
     return ok
 
 
-def size_list(text: str) -> tuple[int, ...]:
-    """A comma-separated list of team counts, as argparse's ``type``: a size given twice
-    is refused (it would be generated and measured twice, and the report shows one row
-    per size), and so is a word that is no count, each as one usage line, not a traceback
-    (decimal digits only: ``str.isdigit`` passes ``²``, which ``int`` refuses)."""
+def _counts(text: str, what: str) -> tuple[int, ...]:
+    """A comma-separated list of counts, as argparse's ``type``: a count given twice is
+    refused (it would be run and measured twice, into the same report rows), and so is a
+    word that is no count, each as one usage line, not a traceback (decimal digits only:
+    ``str.isdigit`` passes ``²``, which ``int`` refuses)."""
     parts = [s.strip() for s in text.split(",") if s.strip()]
     if bad := [s for s in parts if not s.isdecimal()]:
-        raise argparse.ArgumentTypeError(f"{bad[0]!r} is not a number of teams")
+        raise argparse.ArgumentTypeError(f"{bad[0]!r} is not a number of {what}")
     counts = tuple(int(s) for s in parts)
     if twice := sorted({n for n in counts if counts.count(n) > 1}):
         raise argparse.ArgumentTypeError(f"{','.join(map(str, twice))} given twice")
+    return counts
+
+
+def size_list(text: str) -> tuple[int, ...]:
+    """Team counts (``''`` for none: ``--distinct-sizes ''``)."""
+    return _counts(text, "teams")
+
+
+def worker_list(text: str) -> tuple[int, ...]:
+    """Process counts for our sync (0: its default), at least one: with none, no run of
+    ours would be measured and the report would have nothing to set naive against."""
+    counts = _counts(text, "processes")
+    if not counts:
+        raise argparse.ArgumentTypeError("no process count given")
     return counts
 
 
@@ -208,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="work folder (default: a temp folder)")
     parser.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md",
                         help="Markdown report to write ('-' for none)")  # fmt: skip
-    parser.add_argument("--workers", default="0,1",
+    parser.add_argument("--workers", type=worker_list, default="0,1",
                         help="process counts for our sync; 0 = default (one per CPU)")  # fmt: skip
     parser.add_argument("--google-teams", type=int, default=None,
                         help="teams for the emulator request count (0 skips Google)")  # fmt: skip
@@ -228,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                         "with --quick, the quick size)")  # fmt: skip
     args = parser.parse_args(argv)
     run_sizes = args.sizes or ((10,) if args.quick else DEFAULT_SIZES)
-    workers = tuple(int(w) for w in args.workers.split(","))
+    workers: tuple[int, ...] = args.workers
     distinct_sizes = (
         args.distinct_sizes
         if args.distinct_sizes is not None
