@@ -70,10 +70,15 @@ def _stop_twice(monkeypatch: pytest.MonkeyPatch, signum: int, second: bool) -> l
     return sent
 
 
+def _copy(demo: Path, tmp_path: Path) -> Path:
+    """The configuration of a copy of the demo workspace of this test's own."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    return tmp_path / "ws" / demo.name
+
+
 def _workspace(demo: Path, tmp_path: Path) -> Any:
     """A copy of the demo workspace of this test's own, loaded."""
-    shutil.copytree(demo.parent, tmp_path / "ws")
-    return load_workspace(tmp_path / "ws" / demo.name)
+    return load_workspace(_copy(demo, tmp_path))
 
 
 @pytest.mark.parametrize("second", [False, True], ids=["one stop", "a second in the undo"])
@@ -127,9 +132,11 @@ def test_a_library_caller_s_own_handlers_stay_and_no_stop_is_noted(
 
 
 def _cli_workspace(demo: Path, tmp_path: Path) -> Any:
-    ws = _workspace(demo, tmp_path)
-    cli_support.stop_on_signals()  # as ``cli.main`` does
-    return ws
+    """A copy of the demo workspace loaded as ``cli.main`` loads one: its stop handlers
+    set first, so a stop while the configuration is read is the CLI's ``Interrupted``."""
+    config = _copy(demo, tmp_path)
+    cli_support.stop_on_signals()
+    return load_workspace(config)
 
 
 def test_a_second_stop_as_the_stopped_report_is_kept_is_not_left_noted(
