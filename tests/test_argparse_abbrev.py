@@ -1,7 +1,7 @@
 """No command-line parser of the project takes an abbreviated option: argparse's default
 reads ``--work`` as ``--workers`` and ``--size`` as ``--sizes``, so a typo or a future
 option that shares a prefix silently changes what a benchmark measured (until 2026-12-08
-every parser took them)."""
+every parser took them). A subcommand's parser (``add_parser``) is held to it too."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ def test_bench_worker_refuses_work_for_workers(
     assert "unrecognized arguments: --work 2" in capsys.readouterr().err
 
 
+#: the calls that make a parser: a subcommand's (``add_subparsers().add_parser``) is an
+#: ArgumentParser of its own, which does not take ``allow_abbrev`` from its parent's
+_MAKERS = {"ArgumentParser", "add_parser"}
+
+
 def _parser_calls(path: Path) -> list[ast.Call]:
     tree = ast.parse(path.read_text(), filename=str(path))
     return [
@@ -53,9 +58,18 @@ def _parser_calls(path: Path) -> list[ast.Call]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute | ast.Name)
-        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
-        == "ArgumentParser"
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) in _MAKERS
     ]
+
+
+def test_a_subcommand_s_parser_is_looked_at_too(tmp_path: Path) -> None:
+    source = tmp_path / "tool.py"
+    source.write_text(
+        "import argparse\n"
+        "parser = argparse.ArgumentParser(allow_abbrev=False)\n"
+        "parser.add_subparsers().add_parser('run')\n"
+    )
+    assert [call.lineno for call in _parser_calls(source)] == [2, 3]
 
 
 def test_every_argument_parser_refuses_abbreviations() -> None:
