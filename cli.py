@@ -50,6 +50,6 @@ if __name__ == "__main__":
             file=sys.stderr,
         )
         sys.exit(2)
-    from sheets_sync.cli import main  # what the sheets-sync command runs: signals and all
+    from sheets_sync.cli import entry  # what the sheets-sync command runs: signals and all
 
-    main()
+    entry()

@@ -1,3 +1,3 @@
-from sheets_sync.cli import main
+from sheets_sync.cli import entry
 
-main()
+entry()

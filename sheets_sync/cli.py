@@ -79,20 +79,37 @@ _register_optional()
 
 
 def main() -> None:
-    before = stop_handlers()  # a program running the command in its process keeps its own
+    """The command run by a program in its own process (a script, Airflow's
+    PythonOperator, a test): the stop handlers it had are put back as this is left,
+    however (a return, an exception, ``SystemExit``), and its exit stays its own."""
+    before = stop_handlers()
     try:
-        for_this_process()  # the tool's own process: children inherit them too
-        survive_lost_console()
-        stop_on_signals()
-        unraisable = keep_stops_lost_in_finalizers()
-        try:
-            cli()
-        finally:
-            stop_at_once_from_now()
-            sys.unraisablehook = unraisable
-            if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
-                die_by_signal(STOPPED_BY[-1])
-            if (lost := dropped_unraised()) is not None:  # the work was done: die by it now
-                die_by_signal(lost)
+        _run()
     finally:
         hand_back(before)
+
+
+def entry() -> None:
+    """The ``sheets-sync`` command's process (the console script, ``python -m
+    sheets_sync``, the checkout's ``cli.py``): once the command is done, a stop signal
+    ends it at once up to its last instant. Handed back as ``main`` does, Python's Ctrl-C
+    handler was in as the interpreter shut down (joining threads, before any exit
+    handler), and a Ctrl-C there was "Exception ignored ... KeyboardInterrupt" and exit 0
+    (until 2026-12-08)."""
+    _run()
+
+
+def _run() -> None:
+    for_this_process()  # the tool's own process: children inherit them too
+    survive_lost_console()
+    stop_on_signals()
+    unraisable = keep_stops_lost_in_finalizers()
+    try:
+        cli()
+    finally:
+        stop_at_once_from_now()
+        sys.unraisablehook = unraisable
+        if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
+            die_by_signal(STOPPED_BY[-1])
+        if (lost := dropped_unraised()) is not None:  # the work was done: die by it now
+            die_by_signal(lost)

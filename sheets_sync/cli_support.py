@@ -4,7 +4,6 @@ through, so ``--log-format json`` turns each line a command prints into a JSON r
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import datetime as dt
 import logging
@@ -280,18 +279,12 @@ def hand_back(handlers: dict[int, Any]) -> None:
     program that runs the command in its own process (a script, Airflow's
     PythonOperator, a test) keeps its own after it. Until 2026-12-08 the command's
     stop-at-once ones stayed, and a Ctrl-C long after the command ended that program at
-    once, no ``KeyboardInterrupt`` for it to catch. The process's own exit (the
-    ``sheets-sync`` command's) still stops at once: ``stop_at_once_from_now`` is an exit
-    handler, registered once, run before those registered earlier (a stop as the
-    interpreter shuts down was "Exception ignored in atexit callback")."""
+    once, no ``KeyboardInterrupt`` for it to catch. Its exit is its own too: no exit
+    handler of ours takes its handlers over as its own cleanup runs (one did on
+    2026-12-08). The ``sheets-sync`` command's process keeps the stop-at-once ones
+    (``cli.entry``)."""
     for signum, handler in handlers.items():
         signal.signal(signum, handler)
-    if not _AT_EXIT:
-        _AT_EXIT.append(True)
-        atexit.register(stop_at_once_from_now)
-
-
-_AT_EXIT: list[bool] = []  # ``stop_at_once_from_now`` is an exit handler of this process
 
 
 def stop_on_signals() -> None:

@@ -119,11 +119,11 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
 
 _SIGNAL_AT_EXIT = """
 import atexit, os, signal, sys, time
-from sheets_sync.cli import main
+from sheets_sync.cli import entry
 
 atexit.register(lambda: (os.kill(os.getpid(), signal.SIGTERM), time.sleep(1)))
 sys.argv = ["sheets-sync", "--version"]
-main()
+entry()
 """
 
 

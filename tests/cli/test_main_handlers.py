@@ -83,19 +83,80 @@ def test_the_handlers_before_are_put_back_however_main_is_left(
 
 _CTRL_C_AT_EXIT = """
 import atexit, os, signal, sys, time
-from sheets_sync.cli import main
+from sheets_sync.cli import entry
 
 atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(1)))
 sys.argv = ["sheets-sync", "--version"]
-main()
+entry()
 """
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
 def test_a_ctrl_c_as_the_command_s_own_process_exits_still_stops_it_at_once() -> None:
-    """The ``sheets-sync`` process itself: Python's Ctrl-C handler, put back as ``main``
-    is left, would raise in an exit handler ("Exception ignored in atexit callback");
-    the command's stop-at-once one is in again as the exit handlers run."""
+    """The ``sheets-sync`` process itself (``cli.entry``): Python's Ctrl-C handler would
+    raise in an exit handler ("Exception ignored in atexit callback")."""
     done = script_run(_CTRL_C_AT_EXIT)
     assert (done.returncode, done.stderr) == (-signal.SIGINT, "")
     assert done.stdout.startswith("sheets-sync, version ")
+
+
+#: ``python -m sheets_sync --version``, a Ctrl-C placed (a profile hook) as the interpreter
+#: joins the process's threads: after the command, before any exit handler
+_CTRL_C_AS_THREADS_ARE_JOINED = """
+import os, runpy, signal, sys
+
+def hook(frame, event, arg):
+    code = frame.f_code
+    if event == "call" and code.co_name == "_shutdown" and "threading" in code.co_filename:
+        sys.setprofile(None)
+        os.kill(os.getpid(), signal.SIGINT)
+
+sys.argv = ["sheets-sync", "--version"]
+try:
+    runpy.run_module("sheets_sync", run_name="__main__", alter_sys=True)
+finally:
+    sys.setprofile(hook)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_a_ctrl_c_before_the_exit_handlers_stops_the_command_s_process_at_once() -> None:
+    """Handed back as the command was left (2026-12-08, review), Python's handler
+    raised it there: "Exception ignored in: <module 'threading'>" and exit 0."""
+    done = script_run(_CTRL_C_AS_THREADS_ARE_JOINED)
+    assert (done.returncode, done.stderr) == (-signal.SIGINT, "")
+    assert done.stdout.startswith("sheets-sync, version ")
+
+
+#: a program of its own: its SIGTERM handler, and its own cleanup at exit (registered
+#: before it runs the command) that a SIGTERM lands in
+_STOP_IN_THE_PROGRAM_S_CLEANUP = """
+import atexit, os, signal, sys, time
+
+def graceful(signum, frame):
+    print("its own handler", flush=True)
+
+def cleanup():
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.2)
+    print("its cleanup done", flush=True)
+
+atexit.register(cleanup)
+signal.signal(signal.SIGTERM, graceful)
+from sheets_sync.cli import main
+
+sys.argv = ["sheets-sync", "--version"]
+try:
+    main()
+except SystemExit:
+    pass
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_the_exit_of_a_program_running_main_stays_its_own() -> None:
+    """An exit handler of ours put the stop-at-once handlers in over the program's own as
+    its exit began, and a SIGTERM in its cleanup killed it (2026-12-08, review)."""
+    done = script_run(_STOP_IN_THE_PROGRAM_S_CLEANUP)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[1:] == ["its own handler", "its cleanup done"]

@@ -382,13 +382,13 @@ def _cli_py() -> dict[str, object]:
 
 
 def test_cli_py_runs_what_the_sheets_sync_command_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """cli.py called click's `cli.main()`, not the console script's `main`: a SIGTERM left
+    """cli.py called click's `cli.main()`, not the console script's `entry`: a SIGTERM left
     the notify hook running and said nothing, Ctrl-C said "Aborted!" and exited 1."""
     script = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     entry = script["project"]["scripts"]["sheets-sync"]
-    assert entry == "sheets_sync.cli:main"
+    assert entry == "sheets_sync.cli:entry"
     called: list[bool] = []
-    monkeypatch.setattr(sheets_sync.cli, "main", lambda: called.append(True))
+    monkeypatch.setattr(sheets_sync.cli, "entry", lambda: called.append(True))
     monkeypatch.setattr(sys, "argv", [str(ROOT / "cli.py"), "--version"])
     runpy.run_path(str(ROOT / "cli.py"), run_name="__main__")
     assert called == [True]
