@@ -104,12 +104,26 @@ def _run() -> None:
     survive_lost_console()
     stop_on_signals()
     unraisable = keep_stops_lost_in_finalizers()
+    unwinding: BaseException | None = None
     try:
         cli()
+    except BaseException as exc:
+        unwinding = exc
+        raise
     finally:
         stop_at_once_from_now()
         sys.unraisablehook = unraisable
         if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
             die_by_signal(STOPPED_BY[-1])
         if (lost := dropped_unraised()) is not None:  # the work was done: die by it now
+            _say_unwinding(unwinding)
             die_by_signal(lost)
+
+
+def _say_unwinding(exc: BaseException | None) -> None:
+    """An error ``SyncGroup`` has no line for (a bug: ``RuntimeError``, a corrupt
+    ``sqlite3`` file), said as Python would before the process dies by a stop kept as it
+    unwound (``stopped.undo_night``): dying first, it was never said (2026-12-08,
+    review), though the line before says "stopping once the error is said"."""
+    if exc is not None and not isinstance(exc, (SystemExit, KeyboardInterrupt)):
+        sys.excepthook(type(exc), exc, exc.__traceback__)

@@ -27,8 +27,10 @@ from sheets_sync.sync import run
 
 failed = []
 
-def notify(*args):  # the disk fills as the night ends
+def notify(*args):  # the disk fills as the night ends (or a bug: ERROR=RuntimeError)
     failed.append(True)
+    if os.environ.get("ERROR") == "RuntimeError":
+        raise RuntimeError("a bug in the notification hook")
     raise OSError(errno.ENOSPC, "No space left on device", "/srv/okrs/notify.json")
 
 settle = HistoryStore.settle_pending
@@ -70,3 +72,21 @@ def test_a_stop_in_the_undo_after_another_error_is_said_and_died_by(
     )
     assert again.returncode == 0, again.stdout + again.stderr
     assert "left by a run that did not finish, is undone" in again.stderr, again.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_an_error_the_command_has_no_line_for_is_said_before_it_dies_by_the_stop(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug's error (``RuntimeError``) goes up past ``SyncGroup``: the process died by
+    the stop kept in the undo before Python printed it, and only "stopping once the
+    error is said" said anything (2026-12-08, review)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(demo.parent, ws)
+    monkeypatch.setenv("ERROR", "RuntimeError")
+    cfg = ws / "sheets-sync.yaml"
+    done = script_run(_FULL_DISK_THEN_A_STOP, "sync", "--config", str(cfg), *AS_OF)
+    assert UNDO_CUT in done.stderr, done.stderr
+    said = done.stderr.split(UNDO_CUT, 1)[1]
+    assert "Traceback" in said and "RuntimeError: a bug in the notification hook" in said
+    assert done.returncode == -signal.SIGTERM, done.stdout + done.stderr
