@@ -123,7 +123,7 @@ def _run() -> None:
 def _say_unwinding(exc: BaseException | None) -> None:
     """An error ``SyncGroup`` has no line for (a bug: ``RuntimeError``, a corrupt
     ``sqlite3`` file), said as Python would before the process dies by a stop kept as it
-    unwound (``stopped.undo_night``): dying first, it was never said (2026-12-08,
+    unwound (``undo.undo_night``): dying first, it was never said (2026-12-08,
     review), though the line before says "stopping once the error is said"."""
     if exc is not None and not isinstance(exc, (SystemExit, KeyboardInterrupt)):
         sys.excepthook(type(exc), exc, exc.__traceback__)

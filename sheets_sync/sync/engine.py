@@ -52,6 +52,7 @@ from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import KeptRuns, kept_run, packed_run
 from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams, unadded
+from sheets_sync.sync.undo import undo_night
 from sheets_sync.sync.workers import say_cpu_cap, worker_count
 
 __all__ = [
@@ -251,7 +252,7 @@ class Sync(NightEnd):
         except BaseException as exc:
             if isinstance(exc, Interrupted):
                 stops.arrived()  # one in the undo too, once out of the call (stops.ends_here)
-            self.settle_history(options.as_of, undo=True)
+            undo_night(lambda: self.settle_history(options.as_of, undo=True), exc)
             raise
         finally:
             self.kept.clear()

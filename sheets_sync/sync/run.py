@@ -41,9 +41,9 @@ from sheets_sync.sync.stopped import (
     after_run,
     interruptible,
     report_tag,
-    undo_night,
 )
 from sheets_sync.sync.ticker import Ticker
+from sheets_sync.sync.undo import undo_night
 
 log = get_logger("sheets_sync.sync")
 
@@ -233,7 +233,7 @@ def run_sync(
             )
         except BaseException as exc:
             if not end.settled:  # its alerts may not have gone out: the next run sends them
-                undo_night(sync, options.as_of, exc)
+                undo_night(lambda: sync.settle_history(options.as_of, undo=True), exc)
             if isinstance(exc, Interrupted):  # every team done: how far, and a report
                 after_run(sync, options, exc, result, len(planned), end, report_path)
             raise

@@ -227,28 +227,3 @@ def _keep_stopped_report(
     name = (result.context.generated_at, report_tag(options, stopped=True))
     folder, keep = workspace.state_dir / "runs", workspace.keep_run_reports
     return keep_run_report(folder, name, report, result.runs, keep, report_path)
-
-
-def undo_night(sync: Sync, as_of: dt.date, ended: BaseException) -> None:
-    """The night's history snapshot undone as ``ended`` ends the night before it was
-    settled: its alerts may not have gone out, and the next run sends them. A stop in
-    the undo cuts it short, the rows left pending (the next sync undoes them). After a
-    first stop it is that one's second, and the first goes up. After another error, the
-    error goes up to be said, and the stop is said here and kept (``stops.dropped``):
-    the command dies by it once it has said the error (``cli.main``), a library caller's
-    next check raises it. Until 2026-12-08 it was dropped unsaid, and the process went on
-    as if never asked to stop (exit 1, not 143: systemd, Airflow, a shell's ``$?``)."""
-    try:
-        sync.settle_history(as_of, undo=True)
-    except KeyboardInterrupt as stop:
-        if isinstance(ended, KeyboardInterrupt):
-            return  # a second stop, the first goes up
-        signum = stop.signum if isinstance(stop, Interrupted) else signal.SIGINT
-        if not stops.noted(signum):  # Python's own Ctrl-C: no handler of ours noted it
-            stops.note(signum)
-        stops.dropped(signum)
-        log.warning(
-            "stopped by %s as tonight's history snapshot was undone: it stays pending, "
-            "and the next sync undoes it; stopping once the error is said",
-            signal.Signals(signum).name,
-        )

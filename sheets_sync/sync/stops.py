@@ -112,7 +112,7 @@ def ends_here(call: Callable[P, T]) -> Callable[P, T]:
 def dropped(signum: int) -> None:
     """The noted stop's exception was dropped in a finalizer
     (``cli_support.keep_stops_lost_in_finalizers``), or in the undo of a night that
-    another error ends (``stopped.undo_night``): kept until raised (``check``) or
+    another error ends (``undo.undo_night``): kept until raised (``check``) or
     seen arriving, for ``dropped_unraised``. Kept here with the note, not by the CLI: a
     stop that did reach the run is no longer a dropped one (a later stop of the same
     signal, caught by a command as ``emulator`` catches it, or a second ``cli.main`` in

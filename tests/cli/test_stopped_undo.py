@@ -1,5 +1,5 @@
 """A night that ends in an error other than a stop, after its teams and rollup, undoes
-its history snapshot (``stopped.undo_night``); a stop (SIGTERM: systemd, Airflow, a
+its history snapshot (``undo.undo_night``); a stop (SIGTERM: systemd, Airflow, a
 timeout's kill) landing in that undo was dropped there until 2026-12-08: the command
 said the error alone and exited 1, as if never asked to stop. A real process, the real
 handler, a real signal; the error is a full disk as the notification is prepared."""
@@ -89,4 +89,53 @@ def test_an_error_the_command_has_no_line_for_is_said_before_it_dies_by_the_stop
     assert UNDO_CUT in done.stderr, done.stderr
     said = done.stderr.split(UNDO_CUT, 1)[1]
     assert "Traceback" in said and "RuntimeError: a bug in the notification hook" in said
+    assert done.returncode == -signal.SIGTERM, done.stdout + done.stderr
+
+
+#: ``Sync.run``'s own undo: the night fails inside its run (a full disk as the rollup is
+#: published), and a SIGTERM lands in the undo of its history rows
+_FULL_DISK_IN_THE_RUN_THEN_A_STOP = """
+import errno, os, signal, sys
+from sheets_sync import cli
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import engine
+
+failed = []
+run = engine.Sync._run
+
+def _run(self, options):
+    run(self, options)
+    failed.append(True)
+    raise OSError(errno.ENOSPC, "No space left on device", "/srv/okrs/company.xlsx.tmp")
+
+settle = HistoryStore.settle_pending
+
+def settle_pending(self, as_of, landed=None, **kwargs):
+    if failed and as_of is not None:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return settle(self, as_of, landed, **kwargs)
+
+engine.Sync._run = _run
+HistoryStore.settle_pending = settle_pending
+sys.argv = ["sheets-sync", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_a_stop_in_the_run_s_own_undo_after_another_error_loses_neither(
+    demo: Path, tmp_path: Path
+) -> None:
+    """``Sync.run`` undid its rows unguarded: the stop replaced the error, and only
+    "interrupted by SIGTERM: stopped with 6 of 6 teams done" was said, the full disk
+    never (2026-12-08, review)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(demo.parent, ws)
+    cfg = ws / "sheets-sync.yaml"
+    done = script_run(_FULL_DISK_IN_THE_RUN_THEN_A_STOP, "sync", "--config", str(cfg), *AS_OF)
+    lines = done.stderr.splitlines()
+    said = [i for i, line in enumerate(lines) if UNDO_CUT in line]
+    error = [i for i, line in enumerate(lines) if "No space left on device" in line]
+    assert said and error and said[0] < error[0], done.stderr
+    assert "Traceback" not in done.stderr and "interrupted" not in done.stderr, done.stderr
     assert done.returncode == -signal.SIGTERM, done.stdout + done.stderr
