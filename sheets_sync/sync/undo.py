@@ -24,18 +24,37 @@ def undo_night(undo: Callable[[], object], ended: BaseException) -> None:
     error goes up to be said, and the stop is said here and kept (``stops.dropped``):
     the command dies by it once it has said the error (``cli.main``), a library caller's
     next check raises it. Until 2026-12-08 it was dropped unsaid, and the process went on
-    as if never asked to stop (exit 1, not 143: systemd, Airflow, a shell's ``$?``)."""
+    as if never asked to stop (exit 1, not 143: systemd, Airflow, a shell's ``$?``). A
+    Ctrl-C under Python's own handler goes up at once (``_raised_now``)."""
     try:
         undo()
     except KeyboardInterrupt as stop:
         if isinstance(ended, KeyboardInterrupt):
             return  # a second stop, the first goes up
-        signum = stop.signum if isinstance(stop, Interrupted) else signal.SIGINT
-        if not stops.noted(signum):  # Python's own Ctrl-C: no handler of ours noted it
-            stops.note(signum)
-        stops.dropped(signum)
+        if not isinstance(stop, Interrupted):  # Python's own Ctrl-C: a library caller's
+            _raised_now(ended)
+            raise
+        if not stops.noted(stop.signum):  # cleared on its way here: kept all the same
+            stops.note(stop.signum)
+        stops.dropped(stop.signum)
+        signum = stop.signum
         log.warning(
             "stopped by %s as tonight's history snapshot was undone: it stays pending, "
             "and the next sync undoes it; stopping once the error is said",
             signal.Signals(signum).name,
         )
+
+
+def _raised_now(ended: BaseException) -> None:
+    """A Ctrl-C under Python's own handler (a library caller's: ``run_sync`` in a script,
+    a notebook) goes up at once, the error its ``__context__``, and is said with the
+    error here for a log that keeps no traceback. Until 2026-12-08 it was noted and kept
+    as the command's stop is: the caller got the error, and its next ``run_sync``
+    (maybe a night later, in a long-lived process) raised ``Interrupted`` at its first
+    check, which ``docs/library.md`` says only the command line's handlers raise."""
+    log.warning(
+        "stopped by SIGINT as tonight's history snapshot was undone after %s: %s; it stays "
+        "pending, and the next sync undoes it",
+        type(ended).__name__,
+        ended,
+    )

@@ -6,6 +6,7 @@ handler, a real signal; the error is a full disk as the notification is prepared
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -139,3 +140,60 @@ def test_a_stop_in_the_run_s_own_undo_after_another_error_loses_neither(
     assert said and error and said[0] < error[0], done.stderr
     assert "Traceback" not in done.stderr and "interrupted" not in done.stderr, done.stderr
     assert done.returncode == -signal.SIGTERM, done.stdout + done.stderr
+
+
+#: a library caller (Python's own Ctrl-C handler, no CLI): a Ctrl-C lands in the undo of
+#: a night a full disk ends; the program catches what comes and runs the next night
+_LIBRARY_CTRL_C_IN_THE_UNDO = """
+import datetime as dt, errno, json, logging, os, signal, sys
+from sheets_sync import load_workspace, run_sync
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import run, stops
+from sheets_sync.sync.engine import SyncOptions
+
+failed = []
+
+def notify(*args):
+    failed.append(True)
+    raise OSError(errno.ENOSPC, "No space left on device", "/srv/okrs/notify.json")
+
+settle = HistoryStore.settle_pending
+
+def settle_pending(self, as_of, landed=None, **kwargs):
+    if len(failed) == 1 and as_of is not None:
+        failed.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+    return settle(self, as_of, landed, **kwargs)
+
+run._notify = notify
+HistoryStore.settle_pending = settle_pending
+logging.basicConfig(level=logging.WARNING)
+ws = load_workspace(sys.argv[1])
+try:
+    run_sync(ws, SyncOptions(as_of=dt.date(2026, 11, 23), workers=1))
+    first = ["returned"]
+except BaseException as exc:
+    first = [type(exc).__name__, type(exc.__context__).__name__]
+left = list(stops.left())
+run._notify = lambda *args: []
+try:
+    run_sync(ws, SyncOptions(as_of=dt.date(2026, 11, 24), workers=1))
+    second = "returned"
+except BaseException as exc:
+    second = type(exc).__name__
+print(json.dumps({"first": first, "left": left, "second": second}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_a_library_caller_s_ctrl_c_in_the_undo_reaches_it_now(demo: Path, tmp_path: Path) -> None:
+    """Not the next call: a ``KeyboardInterrupt`` now, the error its context, and no stop
+    left for the next ``run_sync``, which raised ``Interrupted`` at its first check (a
+    night later, in a long-lived process) until 2026-12-08 (review)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(demo.parent, ws)
+    done = script_run(_LIBRARY_CTRL_C_IN_THE_UNDO, str(ws / "sheets-sync.yaml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    got = json.loads(done.stdout.splitlines()[-1])
+    assert got == {"first": ["KeyboardInterrupt", "OSError"], "left": [], "second": "returned"}
+    assert "after OSError: [Errno 28] No space left on device" in done.stderr, done.stderr
