@@ -112,13 +112,32 @@ def format_pattern(value: float, pattern: str) -> str:
 
 
 def format_text(text: str, pattern: str | None) -> str:
-    """A text value under a pattern: its fourth section's, ``@`` the text (``0;0;0;"n/a: "@``
-    shows "x" as "n/a: x"), as the guide's ``[POSITIVE];[NEGATIVE];[ZERO];[TEXT]`` has
-    it; with no fourth section, the text itself (until 2026-12-08 always the text)."""
+    """A text value under a pattern: its text section's, ``@`` the text (``0;0;0;"n/a: "@``
+    shows "x" as "n/a: x", ``0.0;"T: "@`` as "T: x", ``@`` as "x"), as the guide's
+    ``[POSITIVE];[NEGATIVE];[ZERO];[TEXT]`` has it and LibreOffice shows it; with none,
+    the text itself (until 2026-12-08 always the text)."""
     sections = _split(pattern or "")
-    if len(sections) < 4:
+    at = _text_index(sections)
+    if at is None:
         return text
-    return "".join(text if token == "@" else _literal(token) for token in sections[3])
+    return "".join(text if token == "@" else _literal(token) for token in sections[at])
+
+
+def _text_index(sections: list[list[str]]) -> int | None:
+    """Which section shows text: the first holding ``@`` (the text itself) wherever it
+    sits, as LibreOffice and Excel read ``###0.000;"TEXT: "_(@_)`` (the guide's example),
+    else a fourth; a section with ``@`` shows no number (until 2026-12-08 it did: -5
+    under that pattern showed ``TEXT:  @ ``, and a number under a TEXT ``@`` cell ``@``)."""
+    at = next((i for i, part in enumerate(sections) if "@" in part), None)
+    return 3 if at is None and len(sections) > 3 else at
+
+
+def _number_sections(pattern: str) -> list[list[str]]:
+    """The sections that show numbers: the first three but the text section; none for
+    ``@`` alone, whose numbers show as General shows them."""
+    sections = _split(pattern)
+    at = _text_index(sections)
+    return [part for i, part in enumerate(sections) if i != at][:3]
 
 
 def _literal(token: str) -> str:
@@ -177,8 +196,9 @@ def _number_section(pattern: str, value: float) -> tuple[list[str] | None, bool]
     negative numbers took the first section, with the minus."""
     if value > 0:
         return section_tokens(pattern, value), False
-    sections = _split(pattern)
-    numbers = sections[:3]
+    numbers = _number_sections(pattern)
+    if not numbers:
+        return None, True
     if any(_CONDITION.fullmatch(t) for part in numbers for t in part):
         for part in numbers:
             condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
@@ -201,7 +221,9 @@ def section_tokens(pattern: str, value: float) -> list[str] | None:
     ``[condition]`` a positive ``value`` does not meet: ``None``, the number shown as
     ``General`` shows it, as LibreOffice does (``[<1]0%`` shows 1 as 1, 0.5 as 50%; until
     2026-12-07 by that section, 1 as 100%)."""
-    sections = _split(pattern)
+    sections = _number_sections(pattern)
+    if not sections:
+        return None
     if value > 0:
         for part in sections:
             condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)

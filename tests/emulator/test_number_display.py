@@ -150,3 +150,25 @@ def test_a_value_written_into_a_formatted_cell_shows_in_its_format(gc: gspread.C
     assert got == [["5.00", "(2.50)"], ["-", "n/a"], ["7"]]
     ws.update([["8"]], "A1", raw=False)
     assert ws.acell("A1").value == "8.00"
+
+
+def test_a_value_written_into_a_text_cell_shows_itself(gc: gspread.Client) -> None:
+    """A TEXT ``@`` cell (as the team template formats its text columns) shows what is
+    written into it: ``@`` is the text itself, and a number under it shows as General, as
+    LibreOffice shows it; until 2026-12-08 the number and the typed 5 showed ``@``."""
+    ws = gc.create("display").sheet1
+    ws.format("A1:A3", {"numberFormat": {"type": "TEXT", "pattern": "@"}})
+    ws.update([[5], ["5"], ["x"]], "A1", raw=False)
+    got = ws.get("A1:A3", value_render_option=ValueRenderOption.formatted)
+    assert got == [["5"], ["5"], ["x"]]
+
+
+def test_a_section_with_the_text_is_the_text_section_wherever_it_sits(
+    gc: gspread.Client,
+) -> None:
+    """Google's guide's own example, ``###0.000;"TEXT: "_(@_)``: its second section holds
+    ``@``, so it shows text and the first shows every number, a negative with its minus,
+    as LibreOffice shows them; until 2026-12-08 -5 showed ``TEXT:  @ ``."""
+    pattern = '###0.000;"TEXT: "_(@_)'
+    got = shown(gc, [-5, "MyText", 3], {"type": "NUMBER", "pattern": pattern})
+    assert got == ["-5.000", "TEXT:  MyText ", "3.000"]
