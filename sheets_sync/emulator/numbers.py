@@ -9,8 +9,17 @@ import math
 import operator
 import re
 
-#: room for every digit of a double shown to a fixed number of places (1e308 to 0.01)
+#: room for every digit of a double shown to 10 places (General) or as 6 digits
 _WIDE = decimal.Context(prec=800, rounding=decimal.ROUND_HALF_UP)
+
+
+def _room(value: decimal.Decimal, decimals: int) -> decimal.Context:
+    """A context with a digit for each one ``value`` shows to ``decimals`` places: a fixed
+    800 overflowed on a pattern's 900 places, or 500 on 1e308, and the request failed
+    with a 500 (until a review on 2026-12-08)."""
+    return decimal.Context(
+        prec=max(_WIDE.prec, value.adjusted() + decimals + 3), rounding=decimal.ROUND_HALF_UP
+    )
 
 
 def decimal_of(value: float) -> decimal.Decimal:
@@ -66,7 +75,7 @@ def fixed(value: float | decimal.Decimal, decimals: int, thousands: bool = False
         if not math.isfinite(value):
             return f"{value:,.{decimals}f}" if thousands else f"{value:.{decimals}f}"
         value = decimal_of(value)
-    rounded = value.quantize(decimal.Decimal(1).scaleb(-decimals), context=_WIDE)
+    rounded = value.quantize(decimal.Decimal(1).scaleb(-decimals), context=_room(value, decimals))
     return f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
 
 

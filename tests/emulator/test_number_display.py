@@ -172,3 +172,13 @@ def test_a_section_with_the_text_is_the_text_section_wherever_it_sits(
     pattern = '###0.000;"TEXT: "_(@_)'
     got = shown(gc, [-5, "MyText", 3], {"type": "NUMBER", "pattern": pattern})
     assert got == ["-5.000", "TEXT:  MyText ", "3.000"]
+
+
+def test_a_pattern_with_hundreds_of_places_shows_them(gc: gspread.Client) -> None:
+    """The API documents no limit to a pattern's places and no capture shows one: every
+    place is shown, where a fixed 800-digit context failed the read with a 500 (900
+    places on 1, 500 on 1e308; until a review on 2026-12-08)."""
+    got = shown(gc, [1.0], {"type": "NUMBER", "pattern": "0." + "0" * 900})
+    assert got == ["1." + "0" * 900]
+    got = shown(gc, [1e308], {"type": "NUMBER", "pattern": "0." + "0" * 500})
+    assert got == ["1" + "0" * 308 + "." + "0" * 500]
