@@ -189,7 +189,8 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     if kind in DATE_TYPES and (section := _date_section(pattern)) is not None:
         return format_date_time(value, section)
     if not pattern and kind == "CURRENCY":  # the type's en_US default, $1,000.12
-        return f"{'-' if value < 0 else ''}${grouped(abs(value), 2)}"
+        digits = grouped(abs(value), 2)
+        return f"{'-' if value < 0 and digits.strip('0.,') else ''}${digits}"
     if not pattern:
         return percent(value) if kind == "PERCENT" else general_format(value)
     return format_pattern(value, pattern)

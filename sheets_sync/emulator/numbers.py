@@ -76,6 +76,8 @@ def fixed(value: float | decimal.Decimal, decimals: int, thousands: bool = False
             return f"{value:,.{decimals}f}" if thousands else f"{value:.{decimals}f}"
         value = decimal_of(value)
     rounded = value.quantize(decimal.Decimal(1).scaleb(-decimals), context=_room(value, decimals))
+    if rounded.is_zero():  # -0.001 to 2 places: 0.00, as Excel and LibreOffice show it
+        rounded = rounded.copy_abs()
     return f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
 
 
@@ -111,6 +113,8 @@ def format_pattern(value: float, pattern: str) -> str:
     if "%" in tokens:
         number = decimal_of(size).scaleb(2) if math.isfinite(size) else size * 100
     shown = fixed(number, decimals, thousands="," in digits)
+    if math.isfinite(size) and not any(c in "123456789" for c in shown):  # 0.00, 0%: no
+        sign = ""  # minus, as Excel and LibreOffice show it (until 2026-12-08 -0.00, -0%)
     out: list[str] = []
     for i, token in enumerate(tokens):
         if i in runs:  # the number, shown once (at the first run of digit places)

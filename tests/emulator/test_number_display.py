@@ -182,3 +182,13 @@ def test_a_pattern_with_hundreds_of_places_shows_them(gc: gspread.Client) -> Non
     assert got == ["1." + "0" * 900]
     got = shown(gc, [1e308], {"type": "NUMBER", "pattern": "0." + "0" * 500})
     assert got == ["1" + "0" * 308 + "." + "0" * 500]
+
+
+def test_a_negative_that_rounds_to_zero_shows_no_minus(gc: gspread.Client) -> None:
+    """-0.001 shown to 2 places or whole percents is 0.00 and 0%, as Excel and LibreOffice
+    show it, and the CURRENCY default $0.00; until 2026-12-08 -0.00, -0% and -$0.00. Its
+    own section keeps its brackets (``0;(0)``: (0), as LibreOffice shows it)."""
+    patterns = ["0.00", "0%", '"$"0.00', "0;(0)"]
+    got = [shown(gc, [-0.001], {"type": "NUMBER", "pattern": p})[0] for p in patterns]
+    assert got == ["0.00", "0%", "$0.00", "(0)"]
+    assert shown(gc, [-0.001, -0.005], {"type": "CURRENCY"}) == ["$0.00", "-$0.01"]
