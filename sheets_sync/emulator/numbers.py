@@ -96,7 +96,7 @@ def format_pattern(value: float, pattern: str) -> str:
     """``value`` under a number ``pattern`` (no date or time element)."""
     tokens, signed = _number_section(pattern, value)
     if tokens is None:
-        return general_format(value)
+        return general_format(value if signed else abs(value))
     runs = [i for i, t in enumerate(tokens) if _PLACES.match(t)]
     digits = tokens[runs[0]] if runs else ""
     decimals = sum(c in "0#?" for c in digits.partition(".")[2])
@@ -205,24 +205,44 @@ def _number_section(pattern: str, value: float) -> tuple[list[str] | None, bool]
     with none of its own (``0;(0)`` shows -5 as (5)); a third shows zero (``0;(0);"-"``
     shows 0 as -). A pattern with a ``[condition]`` in its number sections shows each
     number by the first section whose condition it meets, else the first with none after
-    those (``section_tokens``), a negative with its minus. Until 2026-12-08 zero and
-    negative numbers took the first section, with the minus."""
+    those (``section_tokens``), a negative with its minus by the first section alone
+    (see below). Until 2026-12-08 zero and negative numbers took the first section, with
+    the minus."""
     if value > 0:
         return section_tokens(pattern, value), False
     numbers = _number_sections(pattern)
     if not numbers:
         return None, True
-    if any(_CONDITION.fullmatch(t) for part in numbers for t in part):
-        for part in numbers:
-            condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
+    conditions = [
+        next((m for t in part if (m := _CONDITION.fullmatch(t))), None) for part in numbers
+    ]
+    if any(conditions):
+        # the minus as LibreOffice shows it (its SvNumberformat, probed in soffice):
+        # only the first section shows one, and not when its condition picks negatives,
+        # [<0] or [<=0] (``[<0](0);0`` shows -5 as (5)); a later section none
+        # (``[>=0]0;"neg "0``: neg 5); no section: General, without it (``[>5]0``: 3).
+        # Until a review on 2026-12-08 every section kept it
+        for i, (part, condition) in enumerate(zip(numbers, conditions, strict=True)):
             if condition is None or _HOLDS[condition[1]](value, float(condition[2])):
-                return part, True
-        return None, True
+                return part, i == 0 and not _picks_negatives(conditions)
+        return None, False
     if value < 0:
         return (numbers[1], False) if len(numbers) > 1 else (numbers[0], True)
     if value == 0 and len(numbers) > 2:
         return numbers[2], False
     return numbers[0], True  # zero by the first section, or NaN
+
+
+def _picks_negatives(conditions: list[re.Match[str] | None]) -> bool:
+    """Whether the first section's condition is one for negatives, as LibreOffice's
+    ``IsFirstSubformatRealNegative`` has it: ``[<0]`` with no second condition or one of
+    ``>``, ``=``, ``>=`` 0, or ``[<=0]`` with none or ``>`` 0."""
+    first = conditions[0]
+    if first is None or float(first[2]) != 0:
+        return False
+    second = conditions[1] if len(conditions) > 1 else None
+    then = "" if second is None else second[1] if float(second[2]) == 0 else "x"
+    return then in {"<": ("", ">", "=", ">="), "<=": ("", ">")}.get(first[1], ())
 
 
 def section_tokens(pattern: str, value: float) -> list[str] | None:
