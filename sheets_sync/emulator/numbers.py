@@ -250,10 +250,12 @@ def section_tokens(pattern: str, value: float) -> list[str] | None:
     first section whose ``[condition]`` it meets, else the first with none after those
     (``0;0%`` shows 1 as 1, ``[>=1]0;0%`` 0.5 as 50%); until 2026-12-07 always the first,
     where the reader judged a ``%`` in any section. Zero and negative values take the
-    first here (``_number_section`` chooses theirs). A lone section whose
+    first here (``_number_section`` chooses theirs). Sections whose every
     ``[condition]`` a positive ``value`` does not meet: ``None``, the number shown as
     ``General`` shows it, as LibreOffice does (``[<1]0%`` shows 1 as 1, 0.5 as 50%; until
-    2026-12-07 by that section, 1 as 100%)."""
+    2026-12-07 by that section, 1 as 100%; ``[>5]0.0;[>4]0.00`` 3 as 3, and
+    ``[<1]0%;[<2]0.0;[<3]0.00;"t"@`` 5 as 5, until a review on 2026-12-08 by the first
+    section, 3.0 and 500%, or the text section, ``t@``)."""
     sections = _number_sections(pattern)
     if not sections:
         return None
@@ -262,6 +264,5 @@ def section_tokens(pattern: str, value: float) -> list[str] | None:
             condition = next((m for t in part if (m := _CONDITION.fullmatch(t))), None)
             if condition is None or _HOLDS[condition[1]](value, float(condition[2])):
                 return part
-        if len(sections) == 1:
-            return None
+        return None
     return sections[0]

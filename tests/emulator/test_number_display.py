@@ -217,3 +217,12 @@ def test_a_negative_under_a_condition_has_its_minus_as_libreoffice_shows_it(
     the first section shows the minus unless its condition is for negatives (``[<0]``,
     ``[<=0]``), a later section or none (General) without it; until 2026-12-08 always."""
     assert shown(gc, [value], {"type": "NUMBER", "pattern": pattern}) == [text]
+
+
+def test_a_number_meeting_no_condition_shows_as_general(gc: gspread.Client) -> None:
+    """When every number section has a condition and the number meets none, it shows
+    as General shows it, as LibreOffice shows it, never by the text section; until a
+    review on 2026-12-08 by the first section (3.0, 500%) or the text section's ``t@``."""
+    cases = [("[>5]0.0;[>4]0.00", 3), ('[<1]0%;[<2]0.0;[<3]0.00;"t"@', 5)]
+    got = [shown(gc, [v], {"type": "NUMBER", "pattern": p})[0] for p, v in cases]
+    assert got == ["3", "5"]
