@@ -31,9 +31,16 @@ def decimal_of(value: float) -> decimal.Decimal:
 def general_format(value: float) -> str:
     """A number as General (Google's automatic format) shows it: its 15-significant-digit
     decimal to at most 10 places, a half away from zero (0.1 + 0.2 shows 0.3); one of
-    1e15 or more, or too small to show a digit there (5.55e-17), in scientific form to 6
-    significant digits, as ``_scientific`` writes it. Until 2026-12-08 every digit of
-    1e308 was shown, and 1e-11 as 0."""
+    1e15 or more, or below 1e-9 (5.55e-17, 1.5e-10), in scientific form to 6 significant
+    digits, as ``_scientific`` writes it. Where these come from: 10 places fits the one
+    recorded Google number with many places (0.0009765625, gspread's cassettes); 1e-9 is
+    where LibreOffice's General turns scientific (probed in soffice: 1e-9 shows
+    0.000000001, 9.9e-10 9.9E-10), so no number loses its digits to the 10 places; 1e15
+    (past 15 digits) and the 6 digits are a choice, as Excel shows a default-width
+    General cell (1.23457E+15). None is confirmed at Google, and this is neither
+    LibreOffice's General (0.00048828125 and 1234567890123456 whole) nor Excel's. Until
+    2026-12-08 every digit of 1e308 was shown, and 1e-11 as 0; until a review on
+    2026-12-08 5e-11 as 0.0000000001."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     value = float(value)
@@ -41,11 +48,9 @@ def general_format(value: float) -> str:
         return f"{value}"  # an in-process caller's NaN or infinity, as Python writes it
     if value == 0:
         return "0"
-    if abs(value) >= 1e15:
+    if not 1e-9 <= abs(value) < 1e15:
         return _scientific(value)
     places = decimal_of(value).quantize(decimal.Decimal("1e-10"), context=_WIDE)
-    if places.is_zero():
-        return _scientific(value)
     text = f"{places:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -53,8 +58,8 @@ def general_format(value: float) -> str:
 def _scientific(value: float) -> str:
     """``value`` as General writes a large or small number: 6 significant digits, a half
     rounded away from zero, no trailing zeros, and a signed exponent of at least two
-    digits (1E+308, 1.23457E+15, 5.55112E-17), as Excel's General and Google's automatic
-    format show it; Google's exact rule is not in its guide or the recorded traffic."""
+    digits (1E+308, 1.23457E+15, 5.55112E-17), a choice (see ``general_format``):
+    Google's rule is not in its guide or the recorded traffic."""
     number = decimal_of(abs(value))
     exponent = number.adjusted()
     mantissa = number.scaleb(-exponent).quantize(decimal.Decimal("1e-5"), context=_WIDE)

@@ -226,3 +226,18 @@ def test_a_number_meeting_no_condition_shows_as_general(gc: gspread.Client) -> N
     cases = [("[>5]0.0;[>4]0.00", 3), ('[<1]0%;[<2]0.0;[<3]0.00;"t"@', 5)]
     got = [shown(gc, [v], {"type": "NUMBER", "pattern": p})[0] for p, v in cases]
     assert got == ["3", "5"]
+
+
+def test_general_shows_a_number_below_1e_9_in_scientific_form(gc: gspread.Client) -> None:
+    """Below 1e-9 a number would lose its digits to 10 places: scientific, as
+    LibreOffice's General turns (5E-11, 1.5E-10, 9.9E-10; 1e-9 still 0.000000001); until
+    a review on 2026-12-08 5e-11 showed 0.0000000001 and 1.5e-10 0.0000000002."""
+    values = [5e-11, 1.5e-10, 1.23456e-10, -9.9e-10, 1e-9, 1.5e-9]
+    assert shown(gc, values, None) == [
+        "5E-11",
+        "1.5E-10",
+        "1.23456E-10",
+        "-9.9E-10",
+        "0.000000001",
+        "0.0000000015",
+    ]
