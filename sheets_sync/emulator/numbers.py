@@ -24,8 +24,14 @@ def _room(value: decimal.Decimal, decimals: int) -> decimal.Context:
 
 def decimal_of(value: float) -> decimal.Decimal:
     """The double as Google (and Excel) round it for display: its decimal to 15
-    significant digits, so 2.675 (2.67499999999999982...) is 2.675 and shows as 2.68."""
-    return decimal.Decimal(f"{value:.15g}")
+    significant digits, so 2.675 (2.67499999999999982...) is 2.675 and shows as 2.68; a
+    half at the 16th digit away from zero, as LibreOffice rounds it (100000000000002.5 is
+    100000000000003; Python's ``.15g`` made it ...002, half to even, until a review on
+    2026-12-08)."""
+    exact = decimal.Decimal(value)
+    if exact.is_zero() or not exact.is_finite():
+        return exact
+    return exact.quantize(decimal.Decimal(1).scaleb(exact.adjusted() - 14), context=_WIDE)
 
 
 def general_format(value: float) -> str:
