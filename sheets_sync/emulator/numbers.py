@@ -126,6 +126,8 @@ def format_pattern(value: float, pattern: str) -> str:
     shown = fixed(number, decimals, thousands="," in digits)
     if math.isfinite(size) and not any(c in "123456789" for c in shown):  # 0.00, 0%: no
         sign = ""  # minus, as Excel and LibreOffice show it (until 2026-12-08 -0.00, -0%)
+    if math.isfinite(size):
+        shown = _placed(shown, digits)
     out: list[str] = []
     for i, token in enumerate(tokens):
         if i in runs:  # the number, shown once (at the first run of digit places)
@@ -133,6 +135,32 @@ def format_pattern(value: float, pattern: str) -> str:
         else:
             out.append(_literal(token))
     return sign + "".join(out)
+
+
+def _placed(shown: str, digits: str) -> str:
+    """``shown`` fitted to the pattern's digit places: a ``0`` is a digit always shown, a
+    ``?`` a digit or a space, a ``#`` a digit or nothing, as the guide and LibreOffice
+    have them. So the accounting zero ``_($* "-"??_)`` shows 0 as `` $-   ``, ``#.00``
+    0.5 as ``.50``, ``0000`` 5 as ``0005``, ``0.0#`` 1.5 as ``1.5``; until a review on
+    2026-12-08 every place was a ``0`` (`` $-0 ``) and no ``0`` padded (``5``). A grouped
+    pattern (``0,000``) is not padded with zeros."""
+    places, _, fraction = digits.partition(".")
+    places = places.replace(",", "")
+    fraction = "".join(c for c in fraction if c in "0#?")
+    whole, point, decimals = shown.partition(".")
+    if whole == "0" and "0" not in places:
+        whole = ""  # no digit of its own: the places alone show it
+    missing = places[: max(0, len(places) - sum(c.isdigit() for c in whole))]
+    if "," in digits.partition(".")[0] and "0" in missing:
+        missing = missing.replace("0", "")
+    pad = "".join("0" if c == "0" else " " if c == "?" else "" for c in missing)
+    kept = list(decimals)
+    for at in range(len(kept) - 1, -1, -1):  # trailing zeros under # or ?, from the end
+        if kept[at] != "0" or fraction[at] == "0":
+            break
+        kept[at] = "" if fraction[at] == "#" else " "
+    rest = "".join(kept)
+    return pad + whole + (point if rest else "") + rest  # ``#.##``: 1, as LibreOffice
 
 
 def format_text(text: str, pattern: str | None) -> str:

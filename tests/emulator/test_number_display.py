@@ -252,3 +252,25 @@ def test_a_half_at_the_sixteenth_digit_rounds_away_from_zero(gc: gspread.Client)
         "-100000000000003",
     ]
     assert shown(gc, [100000000000002.5], {"type": "NUMBER", "pattern": "0"}) == ["100000000000003"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "text"),
+    [
+        ('_($* #,##0.00_);_($* (#,##0.00);_($* "-"??_);_(@_)', 0, " $-   "),
+        ("??0", 5, "  5"),
+        ("#.00", 0.5, ".50"),
+        ("0000", 5, "0005"),
+        ("0.0#", 1.5, "1.5"),
+        ("0.0#", 1.25, "1.25"),
+        ("0.??", 1.5, "1.5 "),
+        ("#.##", 1, "1"),
+    ],
+)
+def test_a_question_mark_or_hash_is_a_digit_only_when_there_is_one(
+    gc: gspread.Client, pattern: str, value: float, text: str
+) -> None:
+    """``?`` shows a space and ``#`` nothing where the number has no digit, ``0`` a zero,
+    each as LibreOffice shows it (the accounting format's zero: `` $-   ``); until a
+    review on 2026-12-08 each was a ``0`` (`` $-0 ``, ``0.50``) and ``0000`` padded none."""
+    assert shown(gc, [value], {"type": "NUMBER", "pattern": pattern}) == [text]
