@@ -10,6 +10,7 @@ from typing import Any
 
 from sheets_sync.emulator import cell_requests as cells
 from sheets_sync.emulator import conditional, defaults, dimensions, moving, views
+from sheets_sync.emulator.enums import check_enums
 from sheets_sync.emulator.errors import ApiError, FieldError, bad_request, invalid_field
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
@@ -411,6 +412,7 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:
         raise bad_request("Must specify at least one request.")
+    check_enums(requests)  # the whole body is parsed first, as Google parses it
     snapshot, fills = copy.deepcopy(book.to_json()), fills_of(book)
     replies: list[dict[str, Any]] = []
     try:

@@ -129,6 +129,7 @@ def merge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     elif kind == "MERGE_ROWS":
         blocks = [(r, r + 1, c0, c1) for r in range(r0, r1)]
     else:
+        # a wrong name is refused before the batch runs (``enums``); this, a number
         raise bad_request(f"unknown mergeType {kind}")  # batch_update names the request
     for b0, b1, d0, d1 in blocks:
         grid = {

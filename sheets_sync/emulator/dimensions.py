@@ -14,7 +14,7 @@ DEFAULT_PIXELS = {"ROWS": 21, "COLUMNS": 100}
 
 def _axis(dimension: str) -> int:
     if dimension not in ("ROWS", "COLUMNS"):
-        raise bad_request(f"Invalid dimension: {dimension}")
+        raise bad_request(f"dimension must be ROWS or COLUMNS, not {dimension!r}")
     return 0 if dimension == "ROWS" else 1
 
 
@@ -98,6 +98,7 @@ def delete_dimension(book: Spreadsheet, sheet: Sheet, dimension: str, start: int
 
 
 def append_dimension(sheet: Sheet, dimension: str, length: int) -> None:
+    _axis(dimension)  # DIMENSION_UNSPECIFIED grew columns until a review on 2026-12-08
     if length <= 0:
         raise bad_request("length must be positive")  # batch_update names the request
     sheet.grid[_count_key(dimension)] += length

@@ -138,7 +138,7 @@ def move_dimension(
     book: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int, dest: int
 ) -> None:
     if dimension not in ("ROWS", "COLUMNS"):
-        raise bad_request(f"Invalid dimension: {dimension}")
+        raise bad_request(f"dimension must be ROWS or COLUMNS, not {dimension!r}")
     axis = 0 if dimension == "ROWS" else 1
     total = sheet.row_count if axis == 0 else sheet.col_count
     if not 0 <= start < end <= total:

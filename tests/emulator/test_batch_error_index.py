@@ -17,12 +17,26 @@ GROW = {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 5}}
 _GRID = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0}
 
 
+def _rows(emulator: Emulator, key: str) -> int:
+    resp = requests.get(
+        f"{emulator.url}/v4/spreadsheets/{key}",
+        params={"fields": "sheets.properties.gridProperties.rowCount"},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=5,
+    )
+    return int(resp.json()["sheets"][0]["properties"]["gridProperties"]["rowCount"])
+
+
 def _refused(emulator: Emulator, second: dict[str, Any]) -> str:
     """The 400's message for a batch whose second request is ``second``; the batch, the
-    first request too, is not applied."""
+    first request too, is not applied: the values stay and so does the grid, which the
+    first request (appendDimension) grows (until a review on 2026-12-08 only the values
+    were checked, which that request leaves alone)."""
     key = emulator.create_spreadsheet("t", {"S": [["a", "b"], ["c", "d"]]})
+    rows = _rows(emulator, key)
     message = _refused_on(emulator, key, second)
     assert emulator.values(key, "S!A1:B2") == [["a", "b"], ["c", "d"]]
+    assert _rows(emulator, key) == rows
     return message
 
 
@@ -42,7 +56,18 @@ def _refused_on(emulator: Emulator, key: str, second: dict[str, Any]) -> str:
     [
         (
             {"mergeCells": {"range": {**_GRID, "endColumnIndex": 2}, "mergeType": "MERGE_X"}},
-            "Invalid requests[1].mergeCells: unknown mergeType MERGE_X",
+            "Invalid value at 'requests[1].merge_cells.merge_type' "
+            '(type.googleapis.com/google.apps.sheets.v4.MergeType), "MERGE_X"',
+        ),
+        (
+            {"appendDimension": {"sheetId": 0, "dimension": "ROWZ", "length": 1}},
+            "Invalid value at 'requests[1].append_dimension.dimension' "
+            '(type.googleapis.com/google.apps.sheets.v4.Dimension), "ROWZ"',
+        ),
+        (
+            {"appendDimension": {"sheetId": 0, "dimension": "DIMENSION_UNSPECIFIED", "length": 1}},
+            "Invalid requests[1].appendDimension: dimension must be ROWS or COLUMNS, not "
+            "'DIMENSION_UNSPECIFIED'",
         ),
         (
             {
@@ -114,4 +139,27 @@ def test_a_merge_over_a_merge_is_named_by_its_own_index(emulator: Emulator) -> N
     assert _refused_on(emulator, key, {"mergeCells": over}) == (
         "Invalid requests[1].mergeCells: You can't merge cells that are already merged with "
         "another range."
+    )
+
+
+def test_a_wrong_enum_is_found_before_any_request_runs(emulator: Emulator) -> None:
+    """Google parses the whole body before it applies a request, so a later request's
+    wrong paste type is the 400, not an earlier request's missing sheet (until a review on
+    2026-12-08 the requests ran first: ``No grid with id: 999``)."""
+    key = emulator.create_spreadsheet("t", {"S": [["a", "b"], ["c", "d"]]})
+    paste = {
+        "source": {**_GRID, "endColumnIndex": 1},
+        "destination": {**_GRID, "startColumnIndex": 3, "endColumnIndex": 4},
+        "pasteType": "PASTE_X",
+    }
+    resp = requests.post(
+        f"{emulator.url}/v4/spreadsheets/{key}:batchUpdate",
+        json={"requests": [{"deleteSheet": {"sheetId": 999}}, {"copyPaste": paste}]},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=5,
+    )
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["error"]["message"] == (
+        "Invalid value at 'requests[1].copy_paste.paste_type' "
+        '(type.googleapis.com/google.apps.sheets.v4.PasteType), "PASTE_X"'
     )
