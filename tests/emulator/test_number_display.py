@@ -96,8 +96,9 @@ def test_text_is_shown_by_the_fourth_section(gc: gspread.Client) -> None:
 
 
 def test_general_shows_a_large_or_small_number_in_scientific_form(gc: gspread.Client) -> None:
-    """Google's automatic format (and Excel's General) shows a number of 1e15 or more, or
-    one too small for a digit in 10 places, as 6 significant digits and an exponent:
+    """Google's automatic format, as the emulator models it (docs/emulator.md says where
+    each threshold comes from), shows a number of 1e15 or more, or below 1e-9, as 6
+    significant digits and an exponent:
     until 2026-12-08 the emulator printed every digit of 1e308 and showed 1e-11 as 0."""
     values = [1e308, -1e308, 1e15, 1234567890123456, 0.1 + 0.2 - 0.3, 1e-11, 9.9999999e20]
     assert shown(gc, values, None) == [
