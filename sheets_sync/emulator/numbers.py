@@ -121,9 +121,14 @@ def format_pattern(value: float, pattern: str) -> str:
     # a pattern decides, and by its bare ``%`` only: ``0\%``, ``0"%"`` show 1 as "1%" (the
     # guide: ``\`` and quotes make a literal); by ``endswith("%")`` they showed 100% until
     # 2026-12-07, which the reader and Google count as no percentage
-    if "%" in tokens:
-        number = decimal_of(size).scaleb(2) if math.isfinite(size) else size * 100
-    shown = fixed(number, decimals, thousands="," in digits)
+    # each ``,`` after the last digit place divides by 1,000, as the guide, Excel and
+    # LibreOffice have it (``0.0,,"M"`` shows 1500000 as 1.5M; until a review on
+    # 2026-12-08 1,500,000.0M); one between places groups the thousands
+    scaled = len(digits) - len(digits.rstrip(","))
+    shift = (2 if "%" in tokens else 0) - 3 * scaled
+    if shift:
+        number = decimal_of(size).scaleb(shift) if math.isfinite(size) else size * 10**shift
+    shown = fixed(number, decimals, thousands="," in digits.rstrip(","))
     if math.isfinite(size) and not any(c in "123456789" for c in shown):  # 0.00, 0%: no
         sign = ""  # minus, as Excel and LibreOffice show it (until 2026-12-08 -0.00, -0%)
     if math.isfinite(size):

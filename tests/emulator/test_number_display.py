@@ -274,3 +274,20 @@ def test_a_question_mark_or_hash_is_a_digit_only_when_there_is_one(
     each as LibreOffice shows it (the accounting format's zero: `` $-   ``); until a
     review on 2026-12-08 each was a ``0`` (`` $-0 ``, ``0.50``) and ``0000`` padded none."""
     assert shown(gc, [value], {"type": "NUMBER", "pattern": pattern}) == [text]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "text"),
+    [
+        ('0.0,,"M"', 1500000, "1.5M"),
+        ("#,##0,", 1500000, "1,500"),
+        ("0,", 500, "1"),
+        ("0.0,%", 5000, "500.0%"),
+    ],
+)
+def test_a_comma_after_the_digit_places_divides_by_a_thousand(
+    gc: gspread.Client, pattern: str, value: float, text: str
+) -> None:
+    """Each as LibreOffice shows it, the guide's and Excel's scaling comma; until a review
+    on 2026-12-08 the comma grouped the digits and divided nothing (1,500,000.0M)."""
+    assert shown(gc, [value], {"type": "NUMBER", "pattern": pattern}) == [text]
