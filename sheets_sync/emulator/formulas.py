@@ -18,6 +18,7 @@ from typing import Any
 from sheets_sync.emulator import spill
 from sheets_sync.emulator.cellvalues import format_number, json_number, set_error
 from sheets_sync.emulator.links import evaluate_hyperlink
+from sheets_sync.emulator.numbers import format_text
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 
 _REF = re.compile(
@@ -152,10 +153,14 @@ def _bare(sheet: Sheet, cell: Cell, node: ast.AST, depth: int) -> bool:
     text = node.body.value
     if not isinstance(text, str):
         return False
+    # a text result is shown by this cell's text section, as a typed text is
+    # (``0;0;0;"t: "@`` shows ="abc" as t: abc; until a review on 2026-12-08 abc, and a
+    # reference to a text the other cell's shown text)
+    pattern = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("pattern")
     if not text.startswith(_MARK):
         if text:
             cell["effectiveValue"] = {"stringValue": text}
-            cell["formattedValue"] = text
+            cell["formattedValue"] = format_text(text, pattern)
         else:
             _blank(cell)
         return True
@@ -168,6 +173,8 @@ def _bare(sheet: Sheet, cell: Cell, node: ast.AST, depth: int) -> bool:
     if "numberValue" in value:  # shown in this cell's own number format
         fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
         cell["formattedValue"] = format_number(float(value["numberValue"]), fmt)
+    elif "stringValue" in value:
+        cell["formattedValue"] = format_text(str(value["stringValue"]), pattern)
     else:
         cell["formattedValue"] = str(shown.get("formattedValue", ""))
     return True

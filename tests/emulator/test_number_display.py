@@ -291,3 +291,15 @@ def test_a_comma_after_the_digit_places_divides_by_a_thousand(
     """Each as LibreOffice shows it, the guide's and Excel's scaling comma; until a review
     on 2026-12-08 the comma grouped the digits and divided nothing (1,500,000.0M)."""
     assert shown(gc, [value], {"type": "NUMBER", "pattern": pattern}) == [text]
+
+
+def test_a_formula_text_result_shows_by_its_cells_text_section(gc: gspread.Client) -> None:
+    """A text a formula gives, a literal or another cell's, is shown by the formula cell's
+    own text section, as a typed text is; until a review on
+    2026-12-08 as the text itself, or as the other cell showed it."""
+    ws = gc.create("display").sheet1
+    ws.update([["x"], ['="abc"'], ["=A1"]], "A1", raw=False)
+    ws.format("A1", {"numberFormat": {"type": "NUMBER", "pattern": '0;0;0;"a: "@'}})
+    ws.format("A2:A3", {"numberFormat": {"type": "NUMBER", "pattern": '0;0;0;"t: "@'}})
+    got = ws.get("A1:A3", value_render_option=ValueRenderOption.formatted)
+    assert got == [["a: x"], ["t: abc"], ["t: x"]]
