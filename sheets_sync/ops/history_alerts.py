@@ -36,7 +36,8 @@ def seed(conn: sqlite3.Connection) -> None:
     rerun alerts on it. But a killed rerun over a night recorded before left that
     night's rows in the pending copies (``history_pending.py``), which the undo puts
     back: that night was alerted, with the copies' statuses (dropping it re-sent its
-    alerts)."""
+    alerts). Each table's rows by team, as ``mark`` writes them (until 2026-12-08 in
+    the order they were recorded)."""
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     held = "pending" in names and "pending_kr_snapshots" in names and "pending_snapshots" in names
     if "pending" in names:
@@ -69,7 +70,7 @@ def seed(conn: sqlite3.Connection) -> None:
         conn.execute(
             "INSERT INTO alert_baseline (team, kr_id, status) SELECT k.team, k.kr_id, k.status "
             f"FROM {table} k JOIN alerted a ON k.team = a.team AND k.as_of = a.as_of{where} "
-            "ORDER BY k.seq"
+            "ORDER BY k.team, k.seq"
         )
 
 

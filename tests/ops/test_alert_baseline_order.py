@@ -12,6 +12,7 @@ import pytest
 
 from sheets_sync.ops.history import HistoryStore
 from tests.ops.conftest import MakeResult
+from tests.ops.test_history_alerts import SCHEMA_2
 
 D1 = dt.date(2026, 11, 13)
 TEAMS = [f"Team {n:02d}" for n in (7, 31, 2, 19, 40, 11, 25, 3, 36, 14, 28, 9, 33, 21, 5, 38)]
@@ -50,3 +51,16 @@ def test_a_shards_baseline_rows_are_in_team_order_too(
     store = HistoryStore(tmp_path / "history.sqlite")
     store.mark_alerted(make_result({team: KRS for team in TEAMS}, D1), set(TEAMS))
     assert _rows(store) == _expected()
+
+
+def test_the_upgrade_to_schema_3_writes_its_baseline_rows_in_team_order_too(
+    tmp_path: Path,
+) -> None:
+    """``history_alerts.seed`` wrote them in the order the snapshots were recorded
+    (``ORDER BY k.seq``): Sales before Ops here, as the schema 2 file recorded them."""
+    path = tmp_path / "history.sqlite"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.executescript(SCHEMA_2)
+    store = HistoryStore(path)
+    store.alert_baseline()  # opens the file: the upgrade
+    assert _rows(store) == [("Ops", "KR1", "On track"), ("Sales", "KR1", "On track")]
