@@ -12,8 +12,10 @@ tabs), which it writes with ``%.16G``.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 import numpy as np
@@ -68,6 +70,13 @@ def blank(v: Any) -> bool:
         return not math.isfinite(v)
     if isinstance(v, str):
         return v == ""  # xlsxwriter writes an empty string as no value too
+    if isinstance(v, Decimal):  # not a Real; float() of a signalling NaN raises
+        return not v.is_finite()
+    if isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral):
+        # a numpy float32, float16: pd.isna sees their NaN only, and their infinity
+        # reached xlsxwriter, which refuses it (until 2026-12-08); an int is finite,
+        # and float() of one past 1e308 would raise
+        return not math.isfinite(float(v))
     return bool(pd.isna(v))
 
 

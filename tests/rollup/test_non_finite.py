@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from sheets_sync.rollup import Rollup, export_tables, write_rollup_xlsx
+from sheets_sync.rollup.cellxml import blank
 from tests.rollup.test_previous_split import odd_rollup
 
 #: Current of the first three KRs, and the first team's Average objective score
@@ -111,3 +115,40 @@ def test_a_burn_up_past_the_largest_float_is_blank_on_the_trends_tab(tmp_path: P
     grid = pd.read_excel(path, sheet_name="Trends", header=None, engine="calamine")
     assert grid.iloc[2, 1] == 0.375 and grid.isna().iloc[3, 1]
     assert grid.iloc[3, 2] == 0.5  # its expected score is there
+
+
+ODD_TYPES = [np.float32("inf"), np.float16("-inf"), np.float32("nan"), Decimal("Infinity")]
+
+
+@pytest.mark.parametrize("value", [*ODD_TYPES, Decimal("-Infinity"), Decimal("sNaN")], ids=repr)
+def test_a_number_not_finite_is_blank_whatever_its_type(value: object) -> None:
+    """Only a Python float was asked whether it is finite: a numpy float32's or a
+    Decimal's infinity reached xlsxwriter, which refused it (until 2026-12-08)."""
+    assert blank(value)
+
+
+@pytest.mark.parametrize(
+    "value", [np.float32(1.5), Decimal("2.5"), np.int64(3), 10**400, 0], ids=repr
+)
+def test_a_finite_number_of_any_type_is_not_blank(value: object) -> None:
+    assert not blank(value)
+
+
+def test_the_workbook_leaves_a_numpy_or_decimal_infinity_blank(tmp_path: Path) -> None:
+    """An object column (a frame built by hand, a library caller's) holding a float32's
+    or a Decimal's infinity: a TypeError from xlsxwriter, and no rollup (until
+    2026-12-08)."""
+    rollup = odd_rollup()
+    key_results = rollup.key_results.copy()
+    current = [*ODD_TYPES[:2], ODD_TYPES[3], 2.5, *key_results["Current"].iloc[4:]]
+    key_results["Current"] = pd.Series(current, index=key_results.index, dtype=object)
+    summary = rollup.summary.copy()
+    scores = [Decimal("Infinity"), *summary[SCORE].iloc[1:]]
+    summary[SCORE] = pd.Series(scores, index=summary.index, dtype=object)
+    rollup = dataclasses.replace(rollup, key_results=key_results, summary=summary)
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(rollup, path)
+    krs = pd.read_excel(path, sheet_name="Key results", engine="calamine")
+    assert _currents(krs) == [None, None, None, 2.5]
+    charts = pd.read_excel(path, sheet_name="Charts", engine="calamine")
+    assert pd.isna(charts[SCORE].iloc[0]) and charts[SCORE].iloc[1] == 0.25
