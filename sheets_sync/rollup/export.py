@@ -109,15 +109,18 @@ def finite_numbers(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """``frame`` with each infinite number of its number columns blank, as the workbook's
     and the Google rollup's cells are (``cellxml.blank``): the CSV said ``inf`` and the
     Parquet held it (until 2026-12-08) where finance's pivot of the workbook saw a blank.
-    NaN is blank already (CSV empty, Parquet null). The frame itself when none is."""
+    NaN is blank already (CSV empty, Parquet null). The frame itself when none is.
+    ``blank``'s rule a column at a time (each number as a double, as both files hold it),
+    not ``blank`` a cell at a time: a Python call for each of a night's numbers."""
     out = frame
     for col in TABLES[table]:
         if col.kind is not Kind.NUMBER:
             continue
         values = frame[col.name]
-        if np.isinf(values.to_numpy(dtype="float64", na_value=np.nan)).any():
-            out = out.copy() if out is frame else out
-            out[col.name] = values.where(~np.isinf(values))
+        infinite = np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))
+        if infinite.any():  # np.isinf of the column itself refuses an object column's
+            out = out.copy() if out is frame else out  # Decimal (until 2026-12-08)
+            out[col.name] = values.where(~infinite)
     return out
 
 

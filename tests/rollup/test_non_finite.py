@@ -10,6 +10,7 @@ import dataclasses
 import math
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -152,3 +153,40 @@ def test_the_workbook_leaves_a_numpy_or_decimal_infinity_blank(tmp_path: Path) -
     assert _currents(krs) == [None, None, None, 2.5]
     charts = pd.read_excel(path, sheet_name="Charts", engine="calamine")
     assert pd.isna(charts[SCORE].iloc[0]) and charts[SCORE].iloc[1] == 0.25
+
+
+def _odd_typed_rollup() -> Rollup:
+    rollup = odd_rollup()
+    key_results = rollup.key_results.copy()
+    current = [*ODD_TYPES[:2], Decimal("-Infinity"), 2.5, *key_results["Current"].iloc[4:]]
+    key_results["Current"] = pd.Series(current, index=key_results.index, dtype=object)
+    return dataclasses.replace(rollup, key_results=key_results)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_export_leaves_a_numpy_or_decimal_infinity_blank(
+    tmp_path: Path, fmt: Literal["csv", "parquet"]
+) -> None:
+    """``np.isinf`` of an object column holding a Decimal is a TypeError: no export
+    (until 2026-12-08). The rule is ``blank``'s, a column at a time."""
+    export_tables(_odd_typed_rollup(), tmp_path, fmt)
+    path = tmp_path / f"key_results.{fmt}"
+    krs = pd.read_csv(path, encoding="utf-8-sig") if fmt == "csv" else pd.read_parquet(path)
+    assert _currents(krs) == [None, None, None, 2.5]
+
+
+@pytest.mark.parametrize("value", [*ODD_TYPES, Decimal("sNaN")], ids=repr)
+def test_the_google_rollup_leaves_them_blank_too(value: object) -> None:
+    """Its cells ask ``blank`` (``gsheets.rollup.cell``): a Decimal's infinity was the
+    text ``Infinity`` there (until 2026-12-08), a blank in the workbook."""
+    from sheets_sync.backends.gsheets.rollup import Cells, cell
+
+    assert cell(value, "0.00") == {} and Cells()(value, "0.00") == {}
+
+
+def test_the_google_rollup_sends_a_finite_decimal_as_a_number() -> None:
+    """As the workbook writes it (``write_number``): it was the text ``2.5`` (until
+    2026-12-08), the Decimal's branch being the one its infinity now shares."""
+    from sheets_sync.backends.gsheets.rollup import cell
+
+    assert cell(Decimal("2.5"), "0.00")["userEnteredValue"] == {"numberValue": 2.5}

@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import numbers
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sheets_sync.native_threads import import_quietly
@@ -80,7 +81,8 @@ def serial(moment: dt.date) -> float:
 
 def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = None) -> Cell:
     """A typed ``CellData``; a missing value (None, NA, NaN, NaT) is an empty cell, and so
-    is an infinite number, as in the workbook and the export (``rollup.cellxml.blank``)."""
+    is an infinite number of any type, by the workbook's rule (``rollup.cellxml.blank``,
+    which the export applies a column at a time)."""
     out: Cell = {}
     if value is None or value is pd.NA or value is pd.NaT:
         pass
@@ -89,10 +91,13 @@ def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = No
     elif isinstance(value, dt.date):
         out["userEnteredValue"] = {"numberValue": serial(value)}
         fmt = fmt or KIND_FORMATS["datetime" if isinstance(value, dt.datetime) else "date"]
-    elif isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isfinite(number):
-            out["userEnteredValue"] = {"numberValue": number}
+    elif isinstance(value, numbers.Real | Decimal):
+        # here, as this module's other uses of the rollup package: importing it loads the
+        # workbook writer (xlsxwriter), 0.13 s CPU more for ``gsheets.template``'s users
+        from sheets_sync.rollup.cellxml import blank
+
+        if not blank(value):  # a Decimal too, as the workbook (it was text: "Infinity")
+            out["userEnteredValue"] = {"numberValue": float(value)}
     elif str(value):
         out["userEnteredValue"] = {"stringValue": str(value)}
     style = dict(look or {})
