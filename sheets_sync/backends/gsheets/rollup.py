@@ -39,6 +39,7 @@ from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import as_typed
 from sheets_sync.loggers import get_logger
+from sheets_sync.rollup.cellxml import blank
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -92,10 +93,6 @@ def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = No
         out["userEnteredValue"] = {"numberValue": serial(value)}
         fmt = fmt or KIND_FORMATS["datetime" if isinstance(value, dt.datetime) else "date"]
     elif isinstance(value, numbers.Real | Decimal):
-        # here, as this module's other uses of the rollup package: importing it loads the
-        # workbook writer (xlsxwriter), 0.13 s CPU more for ``gsheets.template``'s users
-        from sheets_sync.rollup.cellxml import blank
-
         if not blank(value):  # a Decimal too, as the workbook (it was text: "Infinity")
             out["userEnteredValue"] = {"numberValue": float(value)}
     elif str(value):
