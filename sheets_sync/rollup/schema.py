@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
 from sheets_sync.domain.kind_formats import KIND_FORMATS
@@ -416,8 +417,6 @@ def _all_short(text: pd.Series) -> bool:
     most of ``_fit``'s CPU on a night when no text is that long (every night)."""
     if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
         return False
-    import pyarrow.compute as pc
-
     longest = pc.max(pc.binary_length(text.array.__arrow_array__())).as_py()
     return longest is None or longest <= CELL_CHARS // 2
 
